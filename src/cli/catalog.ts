@@ -3,7 +3,8 @@
  */
 import type { Writable } from 'node:stream';
 import { ENTRIES, family, lookup } from '../catalog/index.js';
-import type { LossEntry, Param } from '../catalog/types.js';
+import { signatureOf } from '../catalog/signature.js';
+import type { LossEntry } from '../catalog/types.js';
 
 export function runCatalog(names: string[], options: { json: boolean }, output: Writable): number {
   if (names.length === 0) {
@@ -26,21 +27,6 @@ export function runCatalog(names: string[], options: { json: boolean }, output: 
 
 function summaryOf(e: LossEntry) {
   return { id: e.id, framework: e.framework, kind: e.kind, family: e.family, computed: e.kernel.computed, summary: e.summary };
-}
-
-export function signatureOf(e: LossEntry): string {
-  const fmt = (p: Param) => (p.default === undefined ? p.name : `${p.name}=${pythonValue(p.default)}`);
-  if (e.kind === 'string') return `compile(loss=${JSON.stringify(e.id)}) → loss(${e.call.map(fmt).join(', ')})`;
-  const call = `(${e.call.map(fmt).join(', ')})`;
-  return e.kind === 'class' ? `${e.id}(${(e.init ?? []).map(fmt).join(', ')})${call}` : `${e.id}${call}`;
-}
-
-export function pythonValue(v: unknown): string {
-  if (v === null) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'string') return `'${v}'`;
-  return JSON.stringify(v);
 }
 
 function describeEntry(e: LossEntry): string {

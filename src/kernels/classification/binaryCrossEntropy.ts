@@ -1,0 +1,119 @@
+/**
+ * Elementwise binary cross-entropy: the core loops behind torch's binary_cross_entropy and
+ * binary_cross_entropy_with_logits, and the shared log-sigmoid form used by
+ * multilabel_soft_margin_loss and optax.
+ *
+ * Each loop makes one pass over raw typed arrays, writes the elementwise losses (and, when
+ * asked, ∂loss/∂input) and allocates nothing else.
+ */
+import { LossError, type NumericArray } from '../tensor.js';
+
+/** torch's floor on each log term of binary_cross_entropy: the worst loss is 100. */
+const TORCH_LOG_FLOOR = -100;
+/** torch's guard on (1 − x)·x in the binary_cross_entropy backward. */
+const TORCH_BCE_GRAD_EPSILON = 1e-12;
+
+/**
+ * torch binary_cross_entropy on probabilities:
+ * ℓ = w·[(y − 1)·max(log(1 − x), −100) − y·max(log x, −100)], raising torch's error for an
+ * input outside [0, 1] (NaN included). A term whose coefficient is exactly 0 is skipped: it is
+ * 0 in torch too, because the floor keeps the log finite.
+ */
+export function torchBinaryCrossEntropy(
+  x: NumericArray,
+  y: NumericArray,
+  weight: Float64Array | null,
+  losses: Float64Array,
+  grad: Float64Array | null,
+): void {
+  const n = losses.length;
+  for (let i = 0; i < n; i++) {
+    const p = x[i]!;
+    if (!(p >= 0 && p <= 1)) throw new LossError('all elements of input should be between 0 and 1');
+    const t = y[i]!;
+    let loss: number;
+    if (t === 0) {
+      loss = -Math.max(Math.log1p(-p), TORCH_LOG_FLOOR);
+    } else if (t === 1) {
+      loss = -Math.max(Math.log(p), TORCH_LOG_FLOOR);
+    } else {
+      loss = (t - 1) * Math.max(Math.log1p(-p), TORCH_LOG_FLOOR) - t * Math.max(Math.log(p), TORCH_LOG_FLOOR);
+    }
+    const w = weight === null ? 1 : weight[i]!;
+    losses[i] = weight === null ? loss : loss * w;
+    if (grad !== null) grad[i] = ((p - t) / Math.max((1 - p) * p, TORCH_BCE_GRAD_EPSILON)) * w;
+  }
+}
+
+/**
+ * torch binary_cross_entropy_with_logits:
+ * ℓ = w·[(1 − y)·x + l·softplus(−x)] with l = 1 + (pos_weight − 1)·y, where
+ * softplus(−x) = max(−x, 0) + log1p(e^−|x|) (torch 1.13 writes it as
+ * log(e^−m + e^(−x−m)) + m; the two agree, including at ±∞). The gradient is
+ * w·(l·σ(x) − pos_weight·y), torch's analytic backward.
+ */
+export function torchBceWithLogits(
+  x: NumericArray,
+  y: NumericArray,
+  posWeight: Float64Array | null,
+  weight: Float64Array | null,
+  losses: Float64Array,
+  grad: Float64Array | null,
+): void {
+  const n = losses.length;
+  if (posWeight === null && weight === null && grad === null) {
+    for (let i = 0; i < n; i++) {
+      const v = x[i]!;
+      const e = Math.exp(-Math.abs(v));
+      losses[i] = (1 - y[i]!) * v + (v < 0 ? -v : 0) + Math.log1p(e);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const t = y[i]!;
+    const e = Math.exp(-Math.abs(v));
+    const softplusNeg = (v < 0 ? -v : 0) + Math.log1p(e);
+    const pw = posWeight === null ? 1 : posWeight[i]!;
+    const l = posWeight === null ? 1 : 1 + (pw - 1) * t;
+    const loss = posWeight === null ? (1 - t) * v + softplusNeg : (1 - t) * v + l * softplusNeg;
+    const w = weight === null ? 1 : weight[i]!;
+    losses[i] = weight === null ? loss : loss * w;
+    if (grad !== null) {
+      const sig = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+      grad[i] = (l * sig - pw * t) * w;
+    }
+  }
+}
+
+/**
+ * −[y·log σ(x) + (1 − y)·log σ(−x)] with log σ(x) = min(x, 0) − log1p(e^−|x|): torch's
+ * log-sigmoid form (multilabel_soft_margin_loss) and optax's sigmoid_binary_cross_entropy.
+ * Both products are formed literally, so x = +∞ with y = 1 (or −∞ with y = 0) gives NaN as in
+ * those frameworks. The gradient is σ(x) − y.
+ */
+export function logSigmoidCrossEntropy(x: NumericArray, y: NumericArray, losses: Float64Array, grad: Float64Array | null): void {
+  const n = losses.length;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const t = y[i]!;
+    const e = Math.exp(-Math.abs(v));
+    const l1p = Math.log1p(e);
+    const logP = (v < 0 ? v : 0) - l1p;
+    const logQ = (v > 0 ? -v : 0) - l1p;
+    losses[i] = -(t * logP + (1 - t) * logQ);
+    if (grad !== null) grad[i] = (v >= 0 ? 1 / (1 + e) : e / (1 + e)) - t;
+  }
+}
+
+/** σ(x), computed without overflow. */
+export function sigmoid(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** log σ(x) = min(x, 0) − log1p(e^−|x|): finite for every finite x, −∞ at −∞. */
+export function logSigmoid(x: number): number {
+  return (x < 0 ? x : 0) - Math.log1p(Math.exp(-Math.abs(x)));
+}

@@ -33,6 +33,7 @@ export type FamilyId =
   | 'tversky'
   | 'lovasz'
   | 'focal'
+  | 'sparsemax'
   | 'contrastive'
   | 'triplet'
   | 'ctc'

@@ -122,7 +122,8 @@ const sparsePerSample: PerSample = (a, yTrue, yPred, want) => {
     labelsTensor = { ...yTrue, shape: yTrue.shape.slice(0, -1) };
   }
   const ignoreClass = a.optNumber('ignore_class');
-  const axis = a.int('axis');
+  // The class has no `axis` (only the function does); it always uses the last axis.
+  const axis = a.has('axis') ? a.int('axis') : -1;
   if (axis !== -1 && axis !== yPred.shape.length - 1) {
     throw new LossError(`Only axis=-1 is currently supported. Received: axis=${axis}`);
   }

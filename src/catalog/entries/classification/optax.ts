@@ -1,0 +1,258 @@
+/**
+ * optax classification losses (current release): unreduced per-example losses on logits.
+ */
+import { optional, tensorArg } from '../../params.js';
+import type { LossEntry, Param } from '../../types.js';
+import { families } from './families.js';
+import { BCE_PITFALLS_SHARED } from './shared.js';
+
+const family = (id: string) => families.find((f) => f.id === id)!;
+const BCE = family('binary-cross-entropy');
+const CCE = family('categorical-cross-entropy');
+const SCCE = family('sparse-categorical-cross-entropy');
+const FOCAL = family('focal');
+const SPARSEMAX = family('sparsemax');
+
+const DOCS = 'https://optax.readthedocs.io/en/latest/api/losses.html#optax.losses.';
+const UNREDUCED = 'optax returns one loss per example and never reduces: take jnp.mean (or a masked mean) yourself.';
+const FLOAT64 = 'JAX computes in float32 unless jax_enable_x64 is set; Loss Lens computes in float64, so tiny differences at the 1e-7 level are expected.';
+
+const LOGITS = (doc: string): Param => tensorArg('logits', 'prediction', doc);
+const LABELS = (doc: string): Param => tensorArg('labels', 'target', doc);
+const AXIS: Param = optional('axis', 'axis', -1, 'Class axis or axes: an int, a tuple of ints (their elements are flattened into one class block) or None for all axes.', { nullable: true });
+const WHERE: Param = optional('where', 'tensor', null, 'Boolean mask of the elements to include, of the logits\' shape or of the batch shape (expanded on the class axes). A row with nothing included gives 0.', { role: 'weight' });
+
+export const entries: LossEntry[] = [
+  {
+    id: 'optax.losses.sigmoid_binary_cross_entropy',
+    aliases: ['optax.sigmoid_binary_cross_entropy'],
+    framework: 'optax',
+    kind: 'function',
+    family: 'binary-cross-entropy',
+    summary: 'Elementwise sigmoid cross-entropy on logits: −y·log σ(x) − (1 − y)·log σ(−x), unreduced.',
+    tasks: ['binary-classification', 'multilabel-classification'],
+    input: 'logits',
+    target: ['binary', 'soft-binary'],
+    call: [LOGITS('Logits, any shape.'), LABELS('Labels in [0, 1] (0/1 or soft), broadcastable to the logits.')],
+    formula: 'ℓ = −y·log σ(x) − (1 − y)·log σ(−x)  (elementwise, no reduction)',
+    intuition: BCE.intuition,
+    useWhen: BCE.useWhen,
+    avoidWhen: BCE.avoidWhen,
+    pitfalls: [
+      'Labels broadcast against the logits: (N,) labels with (N, 1) logits silently give an (N, N) result. Match the shapes.',
+      'Logits must be floating point (integer logits raise a TypeError).',
+      BCE_PITFALLS_SHARED.sigmoidTwice,
+      'Infinite logits give NaN when the label equals the side the logit points to (0·−∞): clamp logits if they can overflow.',
+      UNREDUCED,
+    ],
+    equivalents: [
+      { api: 'torch.nn.functional.binary_cross_entropy_with_logits', note: "reduction='none'." },
+      { api: 'tf.nn.sigmoid_cross_entropy_with_logits', note: 'same values; labels first.' },
+    ],
+    docs: `${DOCS}sigmoid_binary_cross_entropy`,
+    kernel: { computed: true },
+  },
+  {
+    id: 'optax.losses.softmax_cross_entropy',
+    aliases: ['optax.softmax_cross_entropy'],
+    framework: 'optax',
+    kind: 'function',
+    family: 'categorical-cross-entropy',
+    summary: 'Softmax cross-entropy between label distributions and logits along `axis`, unreduced.',
+    tasks: ['multiclass-classification', 'semantic-segmentation', 'distillation'],
+    input: 'logits',
+    target: ['one-hot', 'probabilities'],
+    call: [LOGITS('Logits, shape (…, C).'), LABELS('A distribution per row (one-hot or soft), broadcastable to the logits.'), AXIS, WHERE],
+    formula: 'ℓ = −Σ_{c ∈ where} y_c·log softmax_where(x)_c  (along `axis`, no reduction)',
+    intuition: CCE.intuition,
+    useWhen: CCE.useWhen,
+    avoidWhen: CCE.avoidWhen,
+    pitfalls: [
+      'A −∞ logit on a class whose label is 0 gives NaN (0·−∞), e.g. with masked vocabularies; use safe_softmax_cross_entropy or the `where` mask.',
+      'Integer labels need softmax_cross_entropy_with_integer_labels; passing class ids here broadcasts them as if they were probabilities.',
+      UNREDUCED,
+      FLOAT64,
+    ],
+    equivalents: [
+      { api: 'tf.nn.softmax_cross_entropy_with_logits', note: 'same values; TensorFlow\'s gradient assumes normalised labels.' },
+      { api: 'optax.losses.safe_softmax_cross_entropy', note: 'treats 0·log 0 as 0.' },
+      { api: 'torch.nn.functional.cross_entropy', note: "probability targets, class dim 1, reduction='none'." },
+    ],
+    docs: `${DOCS}softmax_cross_entropy`,
+    kernel: { computed: true },
+  },
+  {
+    id: 'optax.losses.softmax_cross_entropy_with_integer_labels',
+    aliases: ['optax.softmax_cross_entropy_with_integer_labels'],
+    framework: 'optax',
+    kind: 'function',
+    family: 'sparse-categorical-cross-entropy',
+    summary: 'Softmax cross-entropy with integer labels: logsumexp(x) − x[label], unreduced.',
+    tasks: ['multiclass-classification', 'sequence-generation', 'semantic-segmentation'],
+    input: 'logits',
+    target: ['class-indices'],
+    call: [
+      LOGITS('Logits, shape (…, C).'),
+      LABELS('Integer class ids of the batch shape (logits without the class axes); with a tuple `axis` a flat index into the class block.'),
+      optional('axis', 'axis', -1, 'Class axis (an int) or axes (a tuple of ints, flattened into one class block).'),
+      WHERE,
+    ],
+    formula: 'ℓ = logsumexp_where(x) − x[label]  (along `axis`, no reduction; 0 for a row with nothing in `where`)',
+    intuition: SCCE.intuition,
+    useWhen: SCCE.useWhen,
+    avoidWhen: SCCE.avoidWhen,
+    pitfalls: [
+      'Out-of-range labels do not raise: the gather returns NaN (a label of −1 counts from the end and picks the last class).',
+      'Labels must be an integer dtype (float labels raise a TypeError).',
+      'No ignore index: mask padding with `where` on the batch shape, or multiply the losses by a mask before averaging.',
+      UNREDUCED,
+      FLOAT64,
+    ],
+    equivalents: [
+      { api: 'tf.nn.sparse_softmax_cross_entropy_with_logits', note: 'same values; out-of-range labels raise on CPU.' },
+      { api: 'torch.nn.functional.cross_entropy', note: "index targets, class dim 1, reduction='none'." },
+    ],
+    docs: `${DOCS}softmax_cross_entropy_with_integer_labels`,
+    kernel: { computed: true },
+  },
+  {
+    id: 'optax.losses.safe_softmax_cross_entropy',
+    aliases: ['optax.safe_softmax_cross_entropy'],
+    framework: 'optax',
+    kind: 'function',
+    family: 'categorical-cross-entropy',
+    summary: 'softmax_cross_entropy over the last axis that treats 0·log 0 as 0, so −∞ logits on zero-label classes are safe.',
+    tasks: ['multiclass-classification', 'sequence-generation'],
+    input: 'logits',
+    target: ['one-hot', 'probabilities'],
+    call: [LOGITS('Logits, shape (…, C); −∞ allowed where the label is 0.'), LABELS('A distribution per row, broadcastable to the logits.')],
+    formula: 'ℓ = −Σ_{c: y_c ≠ 0} y_c·log softmax(x)_c  (last axis, no reduction)',
+    intuition: CCE.intuition,
+    useWhen: 'Softmax cross-entropy with masked classes set to −∞ (constrained decoding, masked vocabularies).',
+    avoidWhen: CCE.avoidWhen,
+    pitfalls: [
+      'Only the last axis; no `axis` or `where` arguments.',
+      'A −∞ logit on a class whose label is non-zero still gives +∞.',
+      UNREDUCED,
+    ],
+    equivalents: [{ api: 'optax.losses.softmax_cross_entropy', note: 'NaN instead of 0 for 0·log 0.' }],
+    docs: `${DOCS}safe_softmax_cross_entropy`,
+    kernel: { computed: true },
+  },
+  {
+    id: 'optax.losses.poly_loss_cross_entropy',
+    aliases: [],
+    framework: 'optax',
+    kind: 'function',
+    family: 'categorical-cross-entropy',
+    summary: 'PolyLoss (Poly-1): softmax cross-entropy plus ε·(1 − p_t), the first polynomial term re-weighted.',
+    tasks: ['multiclass-classification', 'object-detection'],
+    input: 'logits',
+    target: ['one-hot', 'probabilities'],
+    call: [
+      LOGITS('Logits, shape (…, C).'),
+      LABELS('A distribution per row (floating point), broadcastable to the logits.'),
+      optional('epsilon', 'number', 2.0, 'Coefficient ε of the (1 − p_t) term: 2.0 for ImageNet classification in the paper, −1.0 for detection; tune per task.', { keywordOnly: true }),
+      { ...AXIS, keywordOnly: true },
+      { ...WHERE, keywordOnly: true },
+    ],
+    formula: 'ℓ = −Σ_c y_c·log p_c + ε·Σ_c y_c·(1 − p_c),  p = softmax(x)  (no reduction)',
+    intuition: `${CCE.intuition} The extra ε·(1 − p_t) term changes how hard the loss pushes on already-confident examples: ε > 0 keeps pushing, ε < 0 eases off like a focal loss.`,
+    useWhen: 'Classification where tuning one extra coefficient beats plain cross-entropy (the PolyLoss paper reports gains on ImageNet and COCO).',
+    avoidWhen: 'You need a proper log-likelihood (the loss is no longer one) or cannot afford to tune ε.',
+    pitfalls: [
+      'epsilon, axis and where are keyword-only.',
+      'Labels must be floating point (one-hot); integer class ids raise.',
+      'With ε < −1 the loss can become negative and unbounded below for confident predictions.',
+      UNREDUCED,
+    ],
+    equivalents: [{ api: 'optax.losses.softmax_cross_entropy', note: 'ε = 0.' }],
+    docs: `${DOCS}poly_loss_cross_entropy`,
+    kernel: { computed: true },
+  },
+  {
+    id: 'optax.losses.sigmoid_focal_loss',
+    aliases: ['optax.sigmoid_focal_loss'],
+    framework: 'optax',
+    kind: 'function',
+    family: 'focal',
+    summary: 'Sigmoid focal loss on logits with the focal weight computed in log space; α optional (None by default).',
+    tasks: ['object-detection', 'binary-classification', 'multilabel-classification'],
+    input: 'logits',
+    target: ['binary', 'soft-binary'],
+    call: [
+      LOGITS('Logits, any shape.'),
+      LABELS('Labels in [0, 1], broadcastable to the logits.'),
+      optional('alpha', 'number', null, 'Weight of the positives in (0, 1) (negatives get 1 − α); None (default) applies no weighting.', { keywordOnly: true }),
+      optional('gamma', 'number', 2.0, 'Focusing exponent γ.', { keywordOnly: true }),
+    ],
+    formula: 'CE = −y·log σ(x) − (1 − y)·log σ(−x),  log(1 − p_t) = log((1 − y)·σ(x) + y·σ(−x)),  ℓ = CE·exp(γ·log(1 − p_t))  (× α·y + (1 − α)·(1 − y) when α is given)',
+    intuition: FOCAL.intuition,
+    useWhen: FOCAL.useWhen,
+    avoidWhen: FOCAL.avoidWhen,
+    pitfalls: [
+      'alpha defaults to None (no weighting), unlike torchvision\'s 0.25: ported RetinaNet configs must pass alpha=0.25 explicitly.',
+      'optax 0.2.5 moved the focal weight to log space (same values, no NaN gradients for γ < 1 at extreme logits) and documented soft labels.',
+      UNREDUCED,
+      FLOAT64,
+    ],
+    equivalents: [
+      { api: 'torchvision.ops.sigmoid_focal_loss', note: 'α = 0.25 by default.' },
+      { api: 'keras.losses.BinaryFocalCrossentropy', note: 'α only with apply_class_balancing; probabilities by default.' },
+    ],
+    docs: `${DOCS}sigmoid_focal_loss`,
+    kernel: { computed: true },
+  },
+  {
+    id: 'optax.losses.sparsemax_loss',
+    aliases: [],
+    framework: 'optax',
+    kind: 'function',
+    family: 'sparsemax',
+    summary: 'Binary sparsemax loss: sparse_plus of the signed logit, exactly 0 once the logit has the right sign by a margin of 1.',
+    tasks: ['binary-classification', 'multilabel-classification'],
+    input: 'scores',
+    target: ['binary'],
+    call: [LOGITS('Scores (logits), any shape.'), LABELS('Labels 0 or 1, broadcastable to the logits (any non-zero label counts as 1).')],
+    formula: 'z = −x if y ≠ 0 else x;  ℓ = 0 (z ≤ −1),  (z + 1)²/4 (−1 < z < 1),  z (z ≥ 1)',
+    intuition: SPARSEMAX.intuition,
+    useWhen: 'Binary decisions where a margin-like loss with a smooth transition (between logistic and hinge) is wanted.',
+    avoidWhen: 'You need calibrated probabilities from the scores.',
+    pitfalls: [
+      'Soft labels are not supported: any non-zero label (0.3 included) is treated as 1.',
+      'The loss and its gradient are exactly 0 for scores beyond the margin, so confidently correct examples stop contributing.',
+      UNREDUCED,
+    ],
+    equivalents: [{ api: 'optax.losses.sigmoid_binary_cross_entropy', note: 'the logistic counterpart, never exactly 0.' }],
+    docs: `${DOCS}sparsemax_loss`,
+    kernel: { computed: true },
+  },
+  {
+    id: 'optax.losses.multiclass_sparsemax_loss',
+    aliases: [],
+    framework: 'optax',
+    kind: 'function',
+    family: 'sparsemax',
+    summary: 'Multiclass sparsemax loss: the Fenchel–Young loss of sparsemax, ⟨p, θ − θ_y⟩ + ½(1 − ‖p‖²).',
+    tasks: ['multiclass-classification'],
+    input: 'scores',
+    target: ['class-indices'],
+    call: [
+      tensorArg('scores', 'prediction', 'Scores of shape (batch, C); the loss is vmapped over the batch axis.'),
+      LABELS('Integer class ids of shape (batch,).'),
+    ],
+    formula: 'p = sparsemax(θ) = argmin_{p ∈ Δ} ‖p − θ‖²;  ℓ = ⟨p, θ − θ_y⟩ + ½·(1 − ‖p‖²);  ∇_θ ℓ = p − e_y',
+    intuition: SPARSEMAX.intuition,
+    useWhen: SPARSEMAX.useWhen,
+    avoidWhen: SPARSEMAX.avoidWhen,
+    pitfalls: [
+      'Scores must be exactly 2-D (batch, C): the function vmaps over the first axis.',
+      'Out-of-range labels do not raise: JAX clamps the index when reading θ_y.',
+      'The loss is 0 (with zero gradient) once the true class wins by a margin, unlike softmax cross-entropy which keeps pushing.',
+      UNREDUCED,
+    ],
+    equivalents: [{ api: 'optax.losses.softmax_cross_entropy_with_integer_labels', note: 'the softmax (dense) counterpart.' }],
+    docs: `${DOCS}multiclass_sparsemax_loss`,
+    kernel: { computed: true },
+  },
+];

@@ -10,7 +10,7 @@ import { LossError, type Tensor, broadcastIndex, broadcastShapes, expandTo, nume
 import { logSigmoidCrossEntropy, torchBceWithLogits, torchBinaryCrossEntropy } from './binaryCrossEntropy.js';
 import { softmaxIndexLoss, softmaxProbabilityLoss } from './crossEntropy.js';
 import { torchvisionFocal } from './focal.js';
-import { layoutAt, positions, scaleByPosition, torchClassAxis, torchList, torchTypeName, toFloat64 } from './layout.js';
+import { type ClassLayout, layoutAt, positions, scaleByPosition, torchClassAxis, torchList, torchTypeName, toFloat64 } from './layout.js';
 import { checkTorchIndexTargets, nllIndexLoss, nllLayout, reduceWeightedMean } from './torchNll.js';
 import { versionAtLeast } from './version.js';
 
@@ -227,9 +227,21 @@ function negativeLogLikelihood(
   if (want.perSample) result.perSample = out(layout.positionShape, losses);
   if (grad !== null) {
     scaleByPosition(grad, layout, reduced.scale);
+    // torch writes 0 for ignored positions; scaling them by 1/0 (everything ignored) would give NaN.
+    if (!Number.isFinite(reduced.scale)) zeroIgnored(grad, target.data, layout, ignoreIndex);
     result.grad = out(input.shape, grad);
   }
   return result;
+}
+
+function zeroIgnored(grad: Float64Array, labels: ArrayLike<number>, layout: ClassLayout, ignoreIndex: number): void {
+  const { outer, classes, inner } = layout;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      if (labels[o * inner + i] !== ignoreIndex) continue;
+      for (let c = 0; c < classes; c++) grad[(o * classes + c) * inner + i] = 0;
+    }
+  }
 }
 
 // ------------------------------------------------------------------------ multilabel_soft_margin_loss

@@ -88,7 +88,7 @@ export const entries: LossEntry[] = [
     target: ['binary-mask', 'soft-binary'],
     init: [
       optional('weight', 'tensor', null, 'Rescaling weight multiplied into each element (torch BCEWithLogitsLoss semantics).', { role: 'weight' }),
-      optional('ignore_index', 'int', -100, 'Target value whose elements get loss 0 (they still count in the mean). None disables it.'),
+      optional('ignore_index', 'int', -100, 'Target value whose elements get loss 0 (they still count in the mean). None disables it.', { nullable: true }),
       optional('reduction', 'string', 'mean', `'mean' (default), 'sum' or 'none'. ${SMP_REDUCTION_NOTE}`),
       optional('smooth_factor', 'number', null, 'Label smoothing s: targets become (1 − y)·s + y·(1 − s), e.g. s = 0.1 maps 1 → 0.9 and 0 → 0.1.'),
       optional('pos_weight', 'tensor', null, 'Weight of the positive term, broadcast along the last dimension (torch semantics).', { role: 'weight' }),
@@ -125,7 +125,7 @@ export const entries: LossEntry[] = [
     init: [
       optional('reduction', 'string', 'mean', `'mean' (default), 'sum' or 'none'. ${SMP_REDUCTION_NOTE}`),
       optional('smooth_factor', 'number', null, 'Label smoothing ε. The default None fails at the first call (TypeError); pass 0.0 for none.'),
-      optional('ignore_index', 'int', -100, 'Target value whose positions get loss 0 (still counted in the mean). None disables it.'),
+      optional('ignore_index', 'int', -100, 'Target value whose positions get loss 0 (still counted in the mean). None disables it.', { nullable: true }),
       optional('dim', 'int', 1, 'The class dimension of y_pred (1 for (N, C, H, W)).'),
     ],
     call: [

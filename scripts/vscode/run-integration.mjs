@@ -3,17 +3,22 @@
 // `npm run demo -- --screenshots` produces real pictures. Installs what is missing first.
 //
 //   node scripts/vscode/run-integration.mjs [--grep PATTERN] [--timeout SECONDS] [--no-demo] [--no-build] [--keep]
+//                                           [--runner own|test-cli]
+//
+// --runner test-cli runs the same compiled suite through @vscode/test-cli's own mocha runner
+// (the one `npx vscode-test` uses with .vscode-test.mjs), to check the suite works there too.
 //
 // Prints each test as it finishes and ends with the line `N passed, N failed`; exits 1 if
 // anything failed or timed out. code-server, Chromium and everything they started are stopped on
 // every way out (success, failure, timeout, Ctrl-C, SIGTERM). Screenshots are kept in
 // test-results/integration/; --keep also keeps the run folder (user data, code-server.log).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveBridge } from './bridge.mjs';
-import { buildIntegrationTests, TESTS_ENTRY, TESTS_OUT_DIR } from './buildTests.mjs';
+import { buildIntegrationTests, MOCHA_OPTIONS_FILE, TESTS_ENTRY, TESTS_OUT_DIR, TESTS_REPORTER } from './buildTests.mjs';
 import { startCodeServer } from './codeServer.mjs';
 import { buildExtension, DEMO_WORKSPACE } from './demoViews.mjs';
 import { CODE_SERVER_VERSION, ensureCodeServer, REPO_ROOT } from './install.mjs';
@@ -30,8 +35,13 @@ const { values: options } = parseArgs({
     // Use dist/ as it is (it must have been built); the suite itself is always compiled.
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    runner: { type: 'string', default: 'own' },
   },
 });
+if (!['own', 'test-cli'].includes(options.runner)) {
+  process.stderr.write(`--runner must be "own" or "test-cli", not "${options.runner}"\n`);
+  process.exit(2);
+}
 const timeoutMs = Number(options.timeout) * 1000;
 if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
   process.stderr.write(`--timeout must be a positive number of seconds, not "${options.timeout}"\n`);
@@ -103,23 +113,40 @@ function readEvents(file, offset) {
   return { events, offset: end };
 }
 
+/**
+ * The extension host's test entry and its extra environment: our index.js, or @vscode/test-cli's
+ * runner configured the way `vscode-test` configures it (VSCODE_TEST_OPTIONS).
+ */
+function testEntry(testFiles) {
+  if (options.runner === 'own') return { extensionTestsPath: TESTS_ENTRY, env: {} };
+  const require = createRequire(import.meta.url);
+  const mochaOpts = { ...JSON.parse(readFileSync(MOCHA_OPTIONS_FILE, 'utf8')), reporter: TESTS_REPORTER, ...(options.grep ? { grep: options.grep } : {}) };
+  return {
+    // Not an exported subpath of the package, so it is located from the package's main file.
+    extensionTestsPath: join(dirname(require.resolve('@vscode/test-cli')), 'runner.cjs'),
+    env: { VSCODE_TEST_OPTIONS: JSON.stringify({ mochaOpts, files: testFiles, preload: [], colorDefault: false }) },
+  };
+}
+
 /** Starts code-server and the browser, runs the suite, reports each test. */
-async function runSuite() {
+async function runSuite(testFiles) {
   const resultsFile = join(runDir, 'results.jsonl');
   const bridgeDir = join(runDir, 'bridge');
   mkdirSync(bridgeDir, { recursive: true });
+  const entry = testEntry(testFiles);
   const env = {
     LOSS_LENS_TEST_RESULTS: resultsFile,
     LOSS_LENS_TEST_BRIDGE: bridgeDir,
     ...(options.grep ? { LOSS_LENS_TEST_GREP: options.grep } : {}),
+    ...entry.env,
   };
   server = await startCodeServer({ workspace: DEMO_WORKSPACE, runDir, token, env });
-  say(`integration suite: code-server ${CODE_SERVER_VERSION} (VS Code 1.100.3) on ${server.origin}, workspace ${relative(REPO_ROOT, DEMO_WORKSPACE)}/`);
+  say(`integration suite: code-server ${CODE_SERVER_VERSION} (VS Code 1.100.3) on ${server.origin}, workspace ${relative(REPO_ROOT, DEMO_WORKSPACE)}/, ${options.runner === 'own' ? 'mocha via test/integration/index.ts' : "@vscode/test-cli's mocha runner"}`);
   const opened = await openBrowser({ token });
   browser = opened.browser;
   const { page, consoleErrors } = opened;
   bridge = serveBridge({ dir: bridgeDir, page, screenshotsDir: RESULTS_DIR, consoleErrors });
-  await page.goto(server.workbenchUrl({ extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: TESTS_ENTRY }));
+  await page.goto(server.workbenchUrl({ extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: entry.extensionTestsPath }));
   await waitForWorkbench(page);
 
   const started = Date.now();
@@ -198,16 +225,17 @@ async function checkDemoScreenshots() {
 async function main() {
   const t0 = Date.now();
   mkdirSync(RESULTS_DIR, { recursive: true });
+  let testFiles;
   try {
     await ensureCodeServer({ log: (m) => say(m) });
     if (!options['no-build']) await buildExtension();
-    await buildIntegrationTests();
+    testFiles = await buildIntegrationTests();
   } catch (e) {
     report('fail', 'setting up the integration run (install, build)', e instanceof Error ? e.message : String(e));
     return;
   }
   try {
-    await runSuite();
+    await runSuite(testFiles);
   } catch (e) {
     report('fail', 'running the integration suite', e instanceof Error ? (e.stack ?? e.message) : String(e));
   }
@@ -218,7 +246,7 @@ async function main() {
   browser = undefined;
   await server?.stop();
   server = undefined;
-  if (!options['no-demo'] && !options.grep) {
+  if (!options['no-demo'] && !options.grep && options.runner === 'own') {
     try {
       await checkDemoScreenshots();
     } catch (e) {

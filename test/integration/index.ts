@@ -8,11 +8,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+import mochaOptions from './mochaOptions.json';
 import { GREP_VARIABLE, RESULTS_FILE_VARIABLE } from './support/protocol.js';
 import { resultsReporter, writeResult } from './support/resultsReporter.js';
-
-/** Mocha settings shared with .vscode-test.mjs: tdd interface, generous timeouts for a cold host. */
-export const MOCHA_OPTIONS = { ui: 'tdd', timeout: 60_000, slow: 5_000 } as const;
 
 /** Every compiled test bundle under `dir`, in a stable order. */
 function testFiles(dir: string): string[] {
@@ -31,7 +29,8 @@ export async function run(): Promise<void> {
   const resultsFile = process.env[RESULTS_FILE_VARIABLE];
   const grep = process.env[GREP_VARIABLE];
   const mocha = new Mocha({
-    ...MOCHA_OPTIONS,
+    // Shared with .vscode-test.mjs: tdd interface, generous timeouts for a cold extension host.
+    ...(mochaOptions as Mocha.MochaOptions),
     color: false,
     reporter: resultsFile ? resultsReporter(resultsFile) : 'spec',
     ...(grep ? { grep } : {}),

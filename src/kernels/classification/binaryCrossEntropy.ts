@@ -15,7 +15,8 @@ const TORCH_BCE_GRAD_EPSILON = 1e-12;
 
 /**
  * torch binary_cross_entropy on probabilities:
- * ℓ = w·[(y − 1)·max(log(1 − x), −100) − y·max(log x, −100)], raising torch's error for an
+ * ℓ = w·[(y − 1)·max(log(1 − x), −100) − y·max(log x, −100)] (torch 1.13 takes log(1 − x), not
+ * log1p(−x), so tiny probabilities round as in torch), raising torch's error for an
  * input outside [0, 1] (NaN included). A term whose coefficient is exactly 0 is skipped: it is
  * 0 in torch too, because the floor keeps the log finite.
  */
@@ -33,11 +34,11 @@ export function torchBinaryCrossEntropy(
     const t = y[i]!;
     let loss: number;
     if (t === 0) {
-      loss = -Math.max(Math.log1p(-p), TORCH_LOG_FLOOR);
+      loss = -Math.max(Math.log(1 - p), TORCH_LOG_FLOOR);
     } else if (t === 1) {
       loss = -Math.max(Math.log(p), TORCH_LOG_FLOOR);
     } else {
-      loss = (t - 1) * Math.max(Math.log1p(-p), TORCH_LOG_FLOOR) - t * Math.max(Math.log(p), TORCH_LOG_FLOOR);
+      loss = (t - 1) * Math.max(Math.log(1 - p), TORCH_LOG_FLOOR) - t * Math.max(Math.log(p), TORCH_LOG_FLOOR);
     }
     const w = weight === null ? 1 : weight[i]!;
     losses[i] = weight === null ? loss : loss * w;
@@ -47,10 +48,11 @@ export function torchBinaryCrossEntropy(
 
 /**
  * torch binary_cross_entropy_with_logits:
- * ℓ = w·[(1 − y)·x + l·softplus(−x)] with l = 1 + (pos_weight − 1)·y, where
- * softplus(−x) = max(−x, 0) + log1p(e^−|x|) (torch 1.13 writes it as
- * log(e^−m + e^(−x−m)) + m; the two agree, including at ±∞). The gradient is
- * w·(l·σ(x) − pos_weight·y), torch's analytic backward.
+ * ℓ = w·[(1 − y)·x + l·softplus(−x)] with l = 1 + (pos_weight − 1)·y. torch 1.13 evaluates
+ * softplus(−x) as m + log(e^−m + e^(−x−m)) with m = max(−x, 0), i.e. m + log(1 + e^−|x|) — a
+ * plain log, not log1p, so confidently correct logits round exactly as in torch — and adds the
+ * terms in its order: ((1 − y)·x + m) + log(…) without pos_weight, (1 − y)·x + l·(log(…) + m)
+ * with it. The gradient is w·(l·σ(x) − pos_weight·y), torch's analytic backward.
  */
 export function torchBceWithLogits(
   x: NumericArray,
@@ -64,8 +66,7 @@ export function torchBceWithLogits(
   if (posWeight === null && weight === null && grad === null) {
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      const e = Math.exp(-Math.abs(v));
-      losses[i] = (1 - y[i]!) * v + (v < 0 ? -v : 0) + Math.log1p(e);
+      losses[i] = (1 - y[i]!) * v + (v < 0 ? -v : 0) + Math.log(1 + Math.exp(-Math.abs(v)));
     }
     return;
   }
@@ -73,10 +74,11 @@ export function torchBceWithLogits(
     const v = x[i]!;
     const t = y[i]!;
     const e = Math.exp(-Math.abs(v));
-    const softplusNeg = (v < 0 ? -v : 0) + Math.log1p(e);
+    const m = v < 0 ? -v : 0;
+    const log1pe = Math.log(1 + e);
     const pw = posWeight === null ? 1 : posWeight[i]!;
     const l = posWeight === null ? 1 : 1 + (pw - 1) * t;
-    const loss = posWeight === null ? (1 - t) * v + softplusNeg : (1 - t) * v + l * softplusNeg;
+    const loss = posWeight === null ? (1 - t) * v + m + log1pe : (1 - t) * v + l * (log1pe + m);
     const w = weight === null ? 1 : weight[i]!;
     losses[i] = weight === null ? loss : loss * w;
     if (grad !== null) {
@@ -84,6 +86,36 @@ export function torchBceWithLogits(
       grad[i] = (l * sig - pw * t) * w;
     }
   }
+}
+
+/**
+ * Σ of {@link torchBinaryCrossEntropy} without weights: the fused path for reduction 'mean' /
+ * 'sum' when neither gradients nor per-element losses are wanted (no n-sized buffer at all).
+ */
+export function torchBinaryCrossEntropySum(x: NumericArray, y: NumericArray, n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const p = x[i]!;
+    if (!(p >= 0 && p <= 1)) throw new LossError('all elements of input should be between 0 and 1');
+    const t = y[i]!;
+    if (t === 0 || t === 1) {
+      const l = Math.log(t === 1 ? p : 1 - p);
+      total -= l > TORCH_LOG_FLOOR ? l : TORCH_LOG_FLOOR;
+    } else {
+      total += (t - 1) * Math.max(Math.log(1 - p), TORCH_LOG_FLOOR) - t * Math.max(Math.log(p), TORCH_LOG_FLOOR);
+    }
+  }
+  return total;
+}
+
+/** Σ of {@link torchBceWithLogits} without weights: the fused mean/sum path. */
+export function torchBceWithLogitsSum(x: NumericArray, y: NumericArray, n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    total += (1 - y[i]!) * v + (v < 0 ? -v : 0) + Math.log(1 + Math.exp(-Math.abs(v)));
+  }
+  return total;
 }
 
 /**

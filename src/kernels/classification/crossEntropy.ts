@@ -82,7 +82,8 @@ function indexRowsPlain(
       for (let c = 0; c < C; c++) grad[base + c]! *= inv;
       grad[base + y]! -= 1;
     }
-    losses[r] = m + Math.log(s) - x[base + y]!;
+    // torch's order: −log_softmax = log Σ − (x_y − max), exact for confident rows.
+    losses[r] = Math.log(s) - (x[base + y]! - m);
   }
   return counted;
 }
@@ -122,14 +123,14 @@ function indexStrided(
       }
       let s = 0;
       for (let c = 0; c < C; c++) s += Math.exp(x[base + c * inner]! - m);
-      const lse = m + Math.log(s);
-      // torch multiplies the weight into the gathered log-probability: −w[y]·(x_y − lse).
-      const nll = -(wy * (x[base + y * inner]! - lse));
+      const logS = Math.log(s);
+      // torch gathers log_softmax = (x − max) − log Σ and multiplies the weight in: −w[y]·lp_y.
+      const nll = -(wy * (x[base + y * inner]! - m - logS));
       let loss = nll;
       if (smoothing > 0) {
         let smooth = 0;
         for (let c = 0; c < C; c++) {
-          const lp = x[base + c * inner]! - lse;
+          const lp = x[base + c * inner]! - m - logS;
           smooth -= weight === null ? lp : lp * weight[c]!;
         }
         loss = (1 - smoothing) * nll + (smoothing / C) * smooth;
@@ -197,7 +198,7 @@ export function softmaxProbabilityLoss(
       }
       let s = 0;
       for (let c = 0; c < C; c++) s += Math.exp(x[base + c * inner]! - m);
-      const lse = m + Math.log(s);
+      const logS = Math.log(s);
       let loss = 0;
       let qSum = 0;
       for (let c = 0; c < C; c++) {
@@ -205,7 +206,7 @@ export function softmaxProbabilityLoss(
         const t = smoothing > 0 ? targets[k]! * keep + spread : targets[k]!;
         if (skipZeroTargets && t === 0) continue;
         const q = weight === null ? t : t * weight[c]!;
-        loss -= (x[k]! - lse) * q;
+        loss -= (x[k]! - m - logS) * q;
         qSum += q;
       }
       losses[o * inner + i] = loss;

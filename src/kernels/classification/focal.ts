@@ -47,7 +47,7 @@ export function torchvisionFocal(
     const y = t[i]!;
     const e = Math.exp(-Math.abs(v));
     const p = v >= 0 ? 1 / (1 + e) : e / (1 + e);
-    const ce = (1 - y) * v + (v < 0 ? -v : 0) + Math.log1p(e);
+    const ce = (1 - y) * v + (v < 0 ? -v : 0) + Math.log(1 + e); // torch's BCE-with-logits rounding
     const pt = p * y + (1 - p) * (1 - y);
     const base = 1 - pt;
     const focal = Math.pow(base, gamma);

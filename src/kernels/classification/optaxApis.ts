@@ -116,7 +116,8 @@ function softmaxRows(
     }
     let s = 0;
     for (let c = 0; c < C; c++) if (where === null || where[base + c]) s += Math.exp(x[base + c]! - m);
-    const lse = m + Math.log(s);
+    const logS = Math.log(s);
+    const lse = m + logS;
     let loss = 0;
     let ySum = 0;
     let onePt = 0;
@@ -125,7 +126,7 @@ function softmaxRows(
       if (where !== null && !where[base + c]) continue;
       const k = base + c;
       const t = y[k]!;
-      loss -= t * (x[k]! - lse);
+      loss -= t * (x[k]! - m - logS); // jax log_softmax: (x − max) − log Σ
       ySum += t;
       if (mode.kind === 'poly') {
         const p = Math.exp(x[k]! - lse);
@@ -201,13 +202,14 @@ const safeSoftmaxCrossEntropy: ApiImpl = (a, want) => {
     }
     let s = 0;
     for (let c = 0; c < C; c++) s += Math.exp(x[base + c]! - m);
-    const lse = m + Math.log(s);
+    const logS = Math.log(s);
+    const lse = m + logS;
     let loss = 0;
     let ySum = 0;
     for (let c = 0; c < C; c++) {
       const t = y[base + c]!;
       if (t === 0) continue;
-      loss -= t * (x[base + c]! - lse);
+      loss -= t * (x[base + c]! - m - logS);
       ySum += t;
     }
     losses[r] = loss;

@@ -147,10 +147,11 @@ const softCrossEntropy: ApiImpl = (a, want) => {
       }
       let s = 0;
       for (let c = 0; c < C; c++) s += Math.exp(x[base + c * inner]! - m);
-      const lse = m + Math.log(s);
+      const logS = Math.log(s);
+      const lse = m + logS;
       let smoothLoss = 0;
-      for (let c = 0; c < C; c++) smoothLoss -= x[base + c * inner]! - lse;
-      const nll = -(x[base + y * inner]! - lse);
+      for (let c = 0; c < C; c++) smoothLoss -= x[base + c * inner]! - m - logS;
+      const nll = -(x[base + y * inner]! - m - logS);
       losses[pos] = (1 - epsilon) * nll + spread * smoothLoss;
       if (grad !== null) {
         // q = (1 − ε)·onehot(y) + ε/C sums to 1, so ∂/∂x_c = p_c − q_c.
@@ -222,7 +223,7 @@ function focalLossWithLogits(
     const v = x[i]!;
     const y = t[i]!;
     const e = Math.exp(-Math.abs(v));
-    const logpt = (1 - y) * v + (v < 0 ? -v : 0) + Math.log1p(e);
+    const logpt = (1 - y) * v + (v < 0 ? -v : 0) + Math.log(1 + e); // torch's BCE-with-logits rounding
     const pt = Math.exp(-logpt);
     let focal: number;
     let dFocalDpt: number;

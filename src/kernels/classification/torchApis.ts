@@ -7,7 +7,13 @@ import type { ApiImpl, KernelResult, Want } from '../api.js';
 import { broadcastPair, torchSize } from '../pointwise.js';
 import { checkTorchReduction, reduceTorch, type TorchReduction } from '../reduce.js';
 import { LossError, type Tensor, broadcastIndex, broadcastShapes, expandTo, numel, out, shapeEquals } from '../tensor.js';
-import { logSigmoidCrossEntropy, torchBceWithLogits, torchBinaryCrossEntropy } from './binaryCrossEntropy.js';
+import {
+  logSigmoidCrossEntropy,
+  torchBceWithLogits,
+  torchBceWithLogitsSum,
+  torchBinaryCrossEntropy,
+  torchBinaryCrossEntropySum,
+} from './binaryCrossEntropy.js';
 import { softmaxIndexLoss, softmaxProbabilityLoss } from './crossEntropy.js';
 import { torchvisionFocal } from './focal.js';
 import { type ClassLayout, layoutAt, positions, scaleByPosition, torchClassAxis, torchList, torchTypeName, toFloat64 } from './layout.js';
@@ -51,6 +57,11 @@ function reduceElementwise(
   return result;
 }
 
+/** The value of a 'mean' / 'sum' reduction computed in the loss loop itself. */
+function fusedReduction(total: number, count: number, reduction: 'mean' | 'sum'): KernelResult {
+  return { value: out([], Float64Array.of(reduction === 'sum' ? total : total / count)) };
+}
+
 // ------------------------------------------------------------------------------ binary_cross_entropy
 
 /** F.binary_cross_entropy / nn.BCELoss. */
@@ -70,6 +81,9 @@ export const binaryCrossEntropy: ApiImpl = (a, want) => {
     throw new LossError(`Found dtype ${torchTypeName(target.dtype)} but expected ${torchTypeName(input.dtype)}`);
   }
   const w = weight === null ? null : inPlaceOperand(weight, input.shape);
+  if (w === null && !want.grad && !want.perSample && reduction !== 'none') {
+    return fusedReduction(torchBinaryCrossEntropySum(input.data, target.data, input.size), input.size, reduction);
+  }
   const losses = new Float64Array(input.size);
   const grad = want.grad ? new Float64Array(input.size) : null;
   torchBinaryCrossEntropy(input.data, target.data, w, losses, grad);
@@ -92,6 +106,9 @@ export const binaryCrossEntropyWithLogits: ApiImpl = (a, want) => {
   }
   const pw = posWeight === null ? null : inPlaceOperand(posWeight, input.shape);
   const w = weight === null ? null : inPlaceOperand(weight, input.shape);
+  if (pw === null && w === null && !want.grad && !want.perSample && reduction !== 'none') {
+    return fusedReduction(torchBceWithLogitsSum(input.data, target.data, input.size), input.size, reduction);
+  }
   const losses = new Float64Array(input.size);
   const grad = want.grad ? new Float64Array(input.size) : null;
   torchBceWithLogits(input.data, target.data, pw, w, losses, grad);

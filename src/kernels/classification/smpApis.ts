@@ -13,23 +13,10 @@
  */
 import type { ApiImpl, KernelResult } from '../api.js';
 import { torchSize } from '../pointwise.js';
-import { LossError, type Tensor, broadcastShapes, expandTo, normalizeAxis, out, shapeEquals } from '../tensor.js';
+import { LossError, type Tensor, normalizeAxis, out, shapeEquals } from '../tensor.js';
 import { torchBceWithLogits } from './binaryCrossEntropy.js';
 import { layoutAt, positions, torchList, torchTypeName } from './layout.js';
-
-function requireFloatInput(t: Tensor, name: string): void {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') {
-    throw new LossError(`${name} must be a floating-point tensor, but its dtype is ${t.dtype}`);
-  }
-}
-
-function inPlaceOperand(t: Tensor, shape: readonly number[]): Float64Array {
-  const target = broadcastShapes(shape, t.shape);
-  if (!shapeEquals(target, shape)) {
-    throw new LossError(`output with shape ${torchList(shape)} doesn't match the broadcast shape ${torchList(target)}`);
-  }
-  return expandTo(t, shape);
-}
+import { inPlaceOperand, requireFloatInput } from './torchNll.js';
 
 /** smp's reduction: 'mean' and 'sum' reduce, anything else leaves the losses as they are. */
 function smpReduce(losses: Float64Array, shape: readonly number[], reduction: string): { value: KernelResult['value']; scale: number } {

@@ -17,26 +17,8 @@ import {
 import { softmaxIndexLoss, softmaxProbabilityLoss } from './crossEntropy.js';
 import { torchvisionFocal } from './focal.js';
 import { type ClassLayout, layoutAt, positions, scaleByPosition, torchClassAxis, torchList, torchTypeName, toFloat64 } from './layout.js';
-import { checkTorchIndexTargets, nllIndexLoss, nllLayout, reduceWeightedMean } from './torchNll.js';
+import { checkTorchIndexTargets, inPlaceOperand, nllIndexLoss, nllLayout, reduceWeightedMean, requireFloatInput } from './torchNll.js';
 import { versionAtLeast } from './version.js';
-
-function requireFloatInput(t: Tensor, name: string): void {
-  if (t.dtype !== 'float32' && t.dtype !== 'float64') {
-    throw new LossError(`${name} must be a floating-point tensor, but its dtype is ${t.dtype}`);
-  }
-}
-
-/**
- * A side input (weight, pos_weight) that torch multiplies in place into a tensor of `shape`:
- * it must broadcast to exactly that shape, or torch refuses with its in-place message.
- */
-function inPlaceOperand(t: Tensor, shape: readonly number[]): Float64Array {
-  const target = broadcastShapes(shape, t.shape);
-  if (!shapeEquals(target, shape)) {
-    throw new LossError(`output with shape ${torchList(shape)} doesn't match the broadcast shape ${torchList(target)}`);
-  }
-  return expandTo(t, shape);
-}
 
 /** Packs elementwise losses and their gradient into a result with torch's reduction applied. */
 function reduceElementwise(

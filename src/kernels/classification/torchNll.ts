@@ -1,11 +1,31 @@
 /**
- * torch's negative-log-likelihood plumbing shared by nll_loss and cross_entropy with class-index
- * targets: the shape rules of nll_loss_nd (1-D/2-D, the 4-D "2d" kernel, and 3-D/N-D inputs
+ * torch plumbing shared by the torch, torchvision and smp kernels: input checks, in-place side
+ * operands, and the negative-log-likelihood machinery of nll_loss and cross_entropy with
+ * class-index targets: the shape rules of nll_loss_nd (1-D/2-D, the 4-D "2d" kernel, and 3-D/N-D inputs
  * reshaped onto it), the target dtype and bounds checks, and the weighted reductions.
  */
-import { LossError, type NumericArray, type Tensor, shapeEquals } from '../tensor.js';
+import { LossError, type NumericArray, type Tensor, broadcastShapes, expandTo, shapeEquals } from '../tensor.js';
 import { type TorchReduction } from '../reduce.js';
 import { type ClassLayout, layoutAt, torchClassAxis, torchList, torchTypeName } from './layout.js';
+
+/** torch's losses need a floating-point input. */
+export function requireFloatInput(t: Tensor, name: string): void {
+  if (t.dtype !== 'float32' && t.dtype !== 'float64') {
+    throw new LossError(`${name} must be a floating-point tensor, but its dtype is ${t.dtype}`);
+  }
+}
+
+/**
+ * A side input (weight, pos_weight) that torch multiplies in place into a tensor of `shape`:
+ * it must broadcast to exactly that shape, or torch refuses with its in-place message.
+ */
+export function inPlaceOperand(t: Tensor, shape: readonly number[]): Float64Array {
+  const target = broadcastShapes(shape, t.shape);
+  if (!shapeEquals(target, shape)) {
+    throw new LossError(`output with shape ${torchList(shape)} doesn't match the broadcast shape ${torchList(target)}`);
+  }
+  return expandTo(t, shape);
+}
 
 /**
  * Validates input/target shapes (and the weight's length) exactly as torch 1.13's

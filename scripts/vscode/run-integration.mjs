@@ -27,17 +27,24 @@ import { blankReason, describeStats, screenshotStats } from './screenshots.mjs';
 import { mapStackTrace } from './sourceMaps.mjs';
 import { closeBrowser, openBrowser, waitForWorkbench } from './workbench.mjs';
 
-const { values: options } = parseArgs({
-  options: {
-    grep: { type: 'string' },
-    timeout: { type: 'string', default: '300' },
-    'no-demo': { type: 'boolean', default: false },
-    // Use dist/ as it is (it must have been built); the suite itself is always compiled.
-    'no-build': { type: 'boolean', default: false },
-    keep: { type: 'boolean', default: false },
-    runner: { type: 'string', default: 'own' },
-  },
-});
+const USAGE = 'usage: node scripts/vscode/run-integration.mjs [--grep PATTERN] [--timeout SECONDS] [--no-demo] [--no-build] [--keep] [--runner own|test-cli]';
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      grep: { type: 'string' },
+      timeout: { type: 'string', default: '300' },
+      'no-demo': { type: 'boolean', default: false },
+      // Use dist/ as it is (it must have been built); the suite itself is always compiled.
+      'no-build': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      runner: { type: 'string', default: 'own' },
+    },
+  }));
+} catch (e) {
+  process.stderr.write(`${e.message}\n${USAGE}\n`);
+  process.exit(2);
+}
 if (!['own', 'test-cli'].includes(options.runner)) {
   process.stderr.write(`--runner must be "own" or "test-cli", not "${options.runner}"\n`);
   process.exit(2);
@@ -253,7 +260,7 @@ async function main() {
       report('fail', 'running the demo screenshots', e instanceof Error ? (e.stack ?? e.message) : String(e));
     }
   }
-  say(`integration run took ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots in ${relative(REPO_ROOT, RESULTS_DIR)}/`);
+  if (!interrupted()) say(`integration run took ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots in ${relative(REPO_ROOT, RESULTS_DIR)}/`);
 }
 
 await main();

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCodeServer } from './vscode/codeServer.mjs';
 import { buildExtension, DEMO_VIEWS, DEMO_WORKSPACE } from './vscode/demoViews.mjs';
-import { ensureCodeServer, REPO_ROOT } from './vscode/install.mjs';
+import { ensureCodeServer, REPO_ROOT, VSCODE_VERSION } from './vscode/install.mjs';
 import { cleanupOnExit, killNow, newRunToken } from './vscode/processes.mjs';
 import { closeBrowser, openBrowser, waitForWorkbench } from './vscode/workbench.mjs';
 
@@ -79,7 +79,7 @@ async function main() {
     return;
   }
   const url = server.workbenchUrl({ extensionDevelopmentPath: REPO_ROOT });
-  process.stdout.write(`\nLoss Lens demo: VS Code ${'1.100.3'} (code-server) with the extension loaded, workspace examples/\n\n  ${url}\n\nOpen that URL in a browser on this machine (forward port ${server.port} when working remotely). Ctrl-C stops it.\n`);
+  process.stdout.write(`\nLoss Lens demo: VS Code ${VSCODE_VERSION} (code-server) with the extension loaded, workspace examples/\n\n  ${url}\n\nOpen that URL in a browser on this machine (forward port ${server.port} when working remotely). Ctrl-C stops it.\n`);
   // Stay up until a signal; cleanupOnExit stops code-server then.
   await new Promise((resolveStop) => {
     const timer = setInterval(() => {

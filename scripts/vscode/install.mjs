@@ -15,6 +15,8 @@ import { ensureDebianPackages } from '../system-deps.mjs';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CACHE_DIR = join(REPO_ROOT, '.vscode-test');
 export const CODE_SERVER_VERSION = '4.100.3';
+/** The VS Code release that code-server version ships. */
+export const VSCODE_VERSION = '1.100.3';
 export const CODE_SERVER_DIR = join(CACHE_DIR, 'code-server');
 const PACKAGE_DIR = join(CODE_SERVER_DIR, 'node_modules', 'code-server');
 /** The Node entry of code-server; run it with this Node (code-server 4.100.x needs Node 20). */

@@ -21,7 +21,7 @@ import { serveBridge } from './bridge.mjs';
 import { buildIntegrationTests, MOCHA_OPTIONS_FILE, TESTS_ENTRY, TESTS_OUT_DIR, TESTS_REPORTER } from './buildTests.mjs';
 import { startCodeServer } from './codeServer.mjs';
 import { buildExtension, DEMO_WORKSPACE } from './demoViews.mjs';
-import { CODE_SERVER_VERSION, ensureCodeServer, REPO_ROOT } from './install.mjs';
+import { CODE_SERVER_VERSION, ensureCodeServer, REPO_ROOT, VSCODE_VERSION } from './install.mjs';
 import { cleanupOnExit, killNow, newRunToken, spawnGroup, stopGroup, tokenEnvironment } from './processes.mjs';
 import { blankReason, describeStats, screenshotStats } from './screenshots.mjs';
 import { mapStackTrace } from './sourceMaps.mjs';
@@ -148,7 +148,7 @@ async function runSuite(testFiles) {
     ...entry.env,
   };
   server = await startCodeServer({ workspace: DEMO_WORKSPACE, runDir, token, env });
-  say(`integration suite: code-server ${CODE_SERVER_VERSION} (VS Code 1.100.3) on ${server.origin}, workspace ${relative(REPO_ROOT, DEMO_WORKSPACE)}/, ${options.runner === 'own' ? 'mocha via test/integration/index.ts' : "@vscode/test-cli's mocha runner"}`);
+  say(`integration suite: code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) on ${server.origin}, workspace ${relative(REPO_ROOT, DEMO_WORKSPACE)}/, ${options.runner === 'own' ? 'mocha via test/integration/index.ts' : "@vscode/test-cli's mocha runner"}`);
   const opened = await openBrowser({ token });
   browser = opened.browser;
   const { page, consoleErrors } = opened;

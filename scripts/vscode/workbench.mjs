@@ -52,7 +52,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs a command by its palette title (e.g. "Loss Lens: Open Loss Catalog"), as a user would. */
 export async function runCommandFromPalette(page, title) {
-  await page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => {});
+  // Focus the workbench itself: a webview iframe holding the focus would swallow the key.
+  await page.locator('.monaco-workbench .part.titlebar').click({ position: { x: 200, y: 5 } });
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });

@@ -21,7 +21,9 @@ const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 const oldestSupported = manifest.engines.vscode.replace(/^\^/, '');
 
 const common = {
-  files: '.vscode-test/out/integration/**/*.test.js',
+  // activation.test.js first: it checks that nothing activated the extension before a Python
+  // file opened (test/integration/index.ts loads it first too).
+  files: ['.vscode-test/out/integration/activation.test.js', '.vscode-test/out/integration/**/*.test.js'],
   workspaceFolder: './examples',
   mocha: JSON.parse(readFileSync(MOCHA_OPTIONS_FILE, 'utf8')),
   // Only the extension under test: no other installed extension can change what the tests see.

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { consoleErrors, hasWindowBridge, webviewStyles, webviewTexts } from './support/window.js';
 
-suite('Loss catalog panel in VS Code', () => {
+suite('Loss catalog panel', () => {
   suiteSetup(function () {
     if (!hasWindowBridge()) this.skip();
   });

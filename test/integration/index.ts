@@ -12,6 +12,12 @@ import mochaOptions from './mochaOptions.json';
 import { GREP_VARIABLE, RESULTS_FILE_VARIABLE } from './support/protocol.js';
 import { resultsReporter, writeResult } from './support/resultsReporter.js';
 
+/**
+ * Loaded before every other file: it checks that nothing activated the extension before a
+ * Python file opened. .vscode-test.mjs lists it first for the same reason.
+ */
+const FIRST = 'activation.test.js';
+
 /** Every compiled test bundle under `dir`, in a stable order. */
 function testFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -36,7 +42,7 @@ export async function run(): Promise<void> {
     ...(grep ? { grep } : {}),
   });
   try {
-    const files = testFiles(__dirname);
+    const files = testFiles(__dirname).sort((a, b) => Number(b.endsWith(`/${FIRST}`)) - Number(a.endsWith(`/${FIRST}`)));
     if (files.length === 0) throw new Error(`no *.test.js files in ${__dirname}`);
     for (const f of files) mocha.addFile(f);
     await mocha.loadFilesAsync();

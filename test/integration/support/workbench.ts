@@ -51,3 +51,12 @@ export function webviewTabs(viewType: string): vscode.Tab[] {
     .flatMap((group) => group.tabs)
     .filter((tab) => tab.input instanceof vscode.TabInputWebview && (tab.input.viewType === viewType || tab.input.viewType.endsWith(`-${viewType}`)));
 }
+
+/** The demo workspace's PyTorch training script (a Lightning CIFAR-10 classifier). */
+export const TRAINING_SCRIPT = 'pytorch/train_cifar10.py';
+
+/** What the extension returns from activate() (src/extension.ts, LossLensApi). */
+export interface ActivatedApi {
+  catalogSize: number;
+  languageServerReady(): Promise<void>;
+}

@@ -1,54 +1,31 @@
 /**
- * The extension in a real VS Code: it activates when a Python file opens, registers its
- * commands, and its commands work when run from the API. Runs inside the extension host, under
- * the code-server runner (scripts/vscode/run-integration.mjs) or @vscode/test-cli.
+ * Commands in a real VS Code: registered, contributed, and working when run from the API; the
+ * workbench with a Python training script open, as a screenshot.
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { hasWindowBridge, screenshot, webviewTexts } from './support/window.js';
-import { lossLensExtension, openInEditor, waitFor, webviewTabs } from './support/workbench.js';
+import { type ActivatedApi, lossLensExtension, openInEditor, TRAINING_SCRIPT, webviewTabs, waitFor } from './support/workbench.js';
 
-const TRAINING_SCRIPT = 'pytorch/train_cifar10.py';
 const CATALOG_VIEW_TYPE = 'lossLens.catalog';
 const COMMANDS = ['lossLens.showCatalog', 'lossLens.showOutput'];
 
-/** What the extension returns from activate() (src/extension.ts, LossLensApi). */
-interface ActivatedApi {
-  catalogSize: number;
-  languageServerReady(): Promise<void>;
-}
+suite('Commands', () => {
+  suiteSetup(async () => {
+    await openInEditor(TRAINING_SCRIPT);
+    await waitFor('the extension to activate', () => lossLensExtension().isActive);
+  });
 
-// Captured when mocha loads this file, before any test of any file runs (and may activate it).
-const activeBeforeTests = vscode.extensions.getExtension('losslens.loss-lens')?.isActive;
-const pythonOpenBeforeTests = vscode.workspace.textDocuments.some((d) => d.languageId === 'python');
-
-suite('Loss Lens in VS Code', () => {
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  test('activates when a Python file opens, not before', async () => {
-    const extension = lossLensExtension();
-    // With no Python document open (fresh window, no restored editors) nothing has asked for it.
-    assert.equal(activeBeforeTests, pythonOpenBeforeTests, `isActive was ${activeBeforeTests} with ${pythonOpenBeforeTests ? 'a' : 'no'} Python document open`);
-
-    const editor = await openInEditor(TRAINING_SCRIPT);
-    assert.equal(editor.document.languageId, 'python');
-    await waitFor('the extension to activate', () => extension.isActive);
-    const api = extension.exports as ActivatedApi;
-    assert.ok(Number.isInteger(api.catalogSize) && api.catalogSize > 0, `catalogSize is ${api.catalogSize}`);
-  });
-
-  test('starts its language server for the Python file', async () => {
-    const api = (await lossLensExtension().activate()) as ActivatedApi;
-    await api.languageServerReady();
-  });
-
   test('registers its commands', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
-    for (const command of COMMANDS) assert.ok(registered.has(command), `${command} is not registered`);
     const contributed = (lossLensExtension().packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
-    assert.deepEqual([...contributed].sort(), [...COMMANDS].sort(), 'package.json contributes exactly these commands');
+    for (const command of COMMANDS) assert.ok(contributed.includes(command), `package.json does not contribute ${command}`);
+    // Every command in the palette must have a handler, or choosing it shows an error.
+    for (const command of contributed) assert.ok(registered.has(command), `${command} is contributed but not registered`);
   });
 
   test('lossLens.showCatalog opens the loss catalog panel', async () => {

@@ -118,7 +118,8 @@ def make_cifar_logs(root: Path) -> None:
             acc_curve=lambda t: 0.1 + 0.62 * (1 - math.exp(-t / 7.0)),
             val_gap=lambda t: 0.02,
         ),
-        # version_1: learning rate 0.5, same model: unstable from the start, NaN in epoch 3.
+        # version_1: learning rate 0.5, same model: unstable from the start, NaN from step 889
+        # (epoch 2); the user stopped it after epoch 4.
         "version_1": dict(
             lr=0.5,
             epochs=5,
@@ -128,7 +129,7 @@ def make_cifar_logs(root: Path) -> None:
             diverge_at=2 * STEPS_PER_EPOCH + 187,
         ),
         # version_2: forward() returns logits (the fix). Converges, then the validation loss turns
-        # up after epoch 18 while the training loss keeps falling: mild overfitting.
+        # up after epoch 16 or so while the training loss keeps edging down: overfitting.
         "version_2": dict(
             lr=0.05,
             epochs=30,

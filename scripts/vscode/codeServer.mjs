@@ -61,7 +61,10 @@ export async function startCodeServer({ workspace, runDir, token, env = {}, port
 
   // No extension gallery: nothing here can reach one, and an empty gallery config stops the
   // workbench from trying (it would otherwise look up open-vsx.org at start).
-  const childEnv = { ...process.env, EXTENSIONS_GALLERY: '{}', ...env };
+  // code-server keeps logs and a heartbeat under XDG_DATA_HOME and VS Code a cache under
+  // XDG_CACHE_HOME: point both (and config) into the run folder so nothing lands in ~.
+  const xdg = Object.fromEntries(['DATA', 'CONFIG', 'CACHE'].map((kind) => [`XDG_${kind}_HOME`, join(runDir, 'xdg', kind.toLowerCase())]));
+  const childEnv = { ...process.env, EXTENSIONS_GALLERY: '{}', ...xdg, ...env };
   // These would override our flags (code-server reads them as configuration).
   for (const name of ['PORT', 'PASSWORD', 'HASHED_PASSWORD', 'GITHUB_TOKEN', 'CODE_SERVER_CONFIG', 'VSCODE_PROXY_URI']) delete childEnv[name];
   const args = [

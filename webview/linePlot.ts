@@ -10,7 +10,8 @@ export interface Series {
   y: number[];
 }
 
-const COLOURS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red'];
+// Series colours come from classes in style.css: the webview CSP forbids inline style attributes.
+const SERIES_CLASSES = 5;
 
 /** About `count` round tick values covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number, count = 5): number[] {
@@ -76,9 +77,10 @@ export function linePlot(series: Series[], options: { xLabel: string; yLabel: st
       d += `${pen ? 'L' : 'M'}${px(s.x[i]!).toFixed(1)},${py(y).toFixed(1)}`;
       pen = true;
     }
-    root.append(svg('path', { d, class: 'series', style: `stroke: var(${COLOURS[k % COLOURS.length]})` }));
+    const colour = `series series-${k % SERIES_CLASSES}`;
+    root.append(svg('path', { d, class: colour }));
     const ly = m.top + 14 + k * 16;
-    root.append(svg('line', { x1: width - m.right - 110, x2: width - m.right - 92, y1: ly - 4, y2: ly - 4, class: 'series', style: `stroke: var(${COLOURS[k % COLOURS.length]})` }));
+    root.append(svg('line', { x1: width - m.right - 110, x2: width - m.right - 92, y1: ly - 4, y2: ly - 4, class: colour }));
     root.append(svg('text', { x: width - m.right - 88, y: ly, class: 'legend' }, s.label));
   });
   return root;

@@ -6,6 +6,7 @@
 import type { JsonValue, LossEntry, Param } from '../catalog/types.js';
 import { Args, describe } from './args.js';
 import { decodeNumber, decodeTensor, isTensorObject } from './codec.js';
+import { checkKerasReduction } from './reduce.js';
 import { LossError, toTensor } from './tensor.js';
 
 export interface CallSpec {
@@ -34,7 +35,7 @@ export function bindCall(entry: LossEntry, spec: CallSpec): Args {
   for (const name of initNames) {
     const p = initParams.find((q) => q.name === name);
     if (p === undefined) throw new LossError(`__init__() got an unexpected keyword argument '${name}'`);
-    values.set(name, convert(p, init[name]));
+    values.set(name, convert(entry, p, init[name]));
     given.add(name);
   }
 
@@ -44,7 +45,7 @@ export function bindCall(entry: LossEntry, spec: CallSpec): Args {
   }
   args.forEach((v, i) => {
     const p = positional[i]!;
-    values.set(p.name, convert(p, v));
+    values.set(p.name, convert(entry, p, v));
     given.add(p.name);
   });
   for (const [name, v] of Object.entries(kwargs)) {
@@ -53,7 +54,7 @@ export function bindCall(entry: LossEntry, spec: CallSpec): Args {
     if (given.has(name) && !initNames.includes(name)) {
       throw new LossError(`${callName(entry)}() got multiple values for argument '${name}'`);
     }
-    values.set(name, convert(p, v));
+    values.set(name, convert(entry, p, v));
     given.add(name);
   }
 
@@ -80,12 +81,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Checks one value against its parameter's type and converts wire tensors and numbers. */
-function convert(p: Param, v: unknown): unknown {
+function convert(entry: LossEntry, p: Param, v: unknown): unknown {
   if (v === null || v === undefined) {
     if (p.nullable || p.type === 'any') return null;
     throw new LossError(`argument '${p.name}' must be ${typeWord(p)}, not None`);
   }
   if (p.choices !== undefined && !p.choices.includes(v as JsonValue)) {
+    if (entry.framework === 'keras' && p.name === 'reduction') checkKerasReduction(v);
     // torch's own wording ("avg is not a valid value for reduction"), with the valid choices.
     const shown = typeof v === 'string' ? v : describe(v);
     throw new LossError(

@@ -130,7 +130,8 @@ export function reduceKeras(
   if (reduction === 'sum_over_batch_size' || reduction === 'mean') {
     divisor = weighted.length;
   } else if (reduction === 'mean_with_sample_weight') {
-    divisor = sampleWeight !== undefined && sampleWeight !== null && weights !== undefined ? sum(weights) : weighted.length;
+    // Keras divides by Σ sample_weight, where a mask has already been merged into (or become) the weights.
+    divisor = weights !== undefined ? sum(weights) : weighted.length;
   }
   // divide_no_nan: a zero divisor gives 0, whatever the numerator.
   const factor = divisor === 0 ? 0 : 1 / divisor;

@@ -58,6 +58,11 @@ describe('Keras reductions', () => {
     assert.equal(reduceKeras(v(1, 100, 3), [3], 'sum', null, Uint8Array.of(1, 0, 1)).value.data[0], 4);
   });
 
+  test('mean_with_sample_weight with only a mask divides by the number of valid entries', () => {
+    const r = reduceKeras(v(1, 100, 3), [3], 'mean_with_sample_weight', null, Uint8Array.of(1, 0, 1));
+    assert.equal(r.value.data[0], 2);
+  });
+
   test('a mask and sample weights combine', () => {
     const r = reduceKeras(v(1, 100, 3), [3], 'sum_over_batch_size', tensor([2, 2, 1]), Uint8Array.of(1, 0, 1));
     assert.equal(r.value.data[0], (1 * 2 + 3 * 1) / 2);

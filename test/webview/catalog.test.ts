@@ -17,19 +17,31 @@ import { CHROMIUM_ARGS, chromiumPath } from '../../scripts/system-deps.mjs';
 
 const DIST = join(__dirname, '..', '..', 'dist');
 
-/** The page a webview gets: our CSS and bundle, with acquireVsCodeApi bridged to the test. */
+/**
+ * The page a webview gets: our CSS and bundle under the same nonce-only CSP as
+ * src/dashboard/html.ts (so inline style attributes are blocked, as in VS Code), with
+ * acquireVsCodeApi bridged to the test and CSP violations recorded.
+ */
 function pageHtml(): string {
-  return `<!DOCTYPE html><html><head><style>${readFileSync(join(DIST, 'webview.css'), 'utf8')}</style>
-<style>:root{--vscode-foreground:#ccc;--vscode-editor-background:#1e1e1e;--vscode-charts-blue:#3794ff;--vscode-charts-orange:#d18616;--vscode-panel-border:#444;--vscode-descriptionForeground:#999}</style>
+  const nonce = 'test-nonce';
+  const theme = ':root{--vscode-foreground:#ccc;--vscode-editor-background:#1e1e1e;--vscode-charts-blue:#3794ff;' +
+    '--vscode-charts-orange:#d18616;--vscode-panel-border:#444;--vscode-descriptionForeground:#999}';
+  return `<!DOCTYPE html><html><head>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src data:">
+<style nonce="${nonce}">${readFileSync(join(DIST, 'webview.css'), 'utf8')}</style>
+<style nonce="${nonce}">${theme}</style>
 </head><body data-view="catalog"><div id="app"></div>
-<script>
-  window.__sent = []; window.__state = undefined;
+<script nonce="${nonce}">
+  window.__sent = []; window.__state = undefined; window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.sample));
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => { window.__sent.push(m); window.__toHost(m); },
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });
-</script></body></html>`;
+</script>
+<script nonce="${nonce}">${readFileSync(join(DIST, 'webview.js'), 'utf8').replace(/<\/script/gi, '<\\/script')}</script>
+</body></html>`;
 }
 
 function hostAnswer(message: CatalogToHost): HostToCatalog | undefined {
@@ -64,7 +76,6 @@ describe('catalog webview (headless Chromium)', () => {
       if (answer) await page.evaluate((a) => window.postMessage(a, '*'), answer as unknown as Record<string, unknown>);
     });
     await page.setContent(pageHtml());
-    await page.addScriptTag({ content: readFileSync(join(DIST, 'webview.js'), 'utf8') });
     await page.waitForSelector('.item');
     assert.deepEqual(errors, []);
   });
@@ -103,6 +114,12 @@ describe('catalog webview (headless Chromium)', () => {
     const middle = points[60]!;
     assert.equal(lowest[0], middle[0]);
     assert.equal((await page.evaluate(() => (window as unknown as { __state: { selected: string } }).__state)).selected, 'torch.nn.MSELoss');
+  });
+
+  test('curves are visibly stroked and nothing violates the content security policy', async () => {
+    const stroke = await page.locator('.line-plot path.series').first().evaluate((p) => getComputedStyle(p).stroke);
+    assert.equal(stroke, 'rgb(55, 148, 255)');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
   });
 
   test('equivalent links navigate to the other framework', async () => {

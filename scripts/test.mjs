@@ -19,6 +19,11 @@ function run(name, command, args, options = {}) {
   return ok;
 }
 
+/** Debian's Python (numpy) runs the example generator; fall back to whatever python3 is on PATH. */
+function pythonWithNumpy() {
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
 /** npm ci when node_modules is missing or older than the lock file. */
 function ensureNpmPackages() {
   const marker = 'node_modules/.package-lock.json';
@@ -31,7 +36,7 @@ const steps = [
   () => ensureNpmPackages(),
   () => {
     try {
-      ensureDebianPackages(['chromium', 'ripgrep', 'libkrb5-dev']);
+      ensureDebianPackages(['chromium', 'ripgrep', 'libkrb5-dev', 'python3-numpy']);
       return true;
     } catch (e) {
       process.stderr.write(`${e.message}\n`);
@@ -43,7 +48,8 @@ const steps = [
   () => run('build', process.execPath, ['scripts/build.mjs']),
   () => run('unit tests', process.execPath, ['scripts/run-unit-tests.mjs']),
   () => run('webview tests', process.execPath, ['scripts/run-webview-tests.mjs']),
-  () => !existsSync('scripts/vscode/run-integration.mjs') || run('integration tests (code-server)', process.execPath, ['scripts/vscode/run-integration.mjs']),
+  () => run('demo workspace is what its generator makes', pythonWithNumpy(), ['scripts/examples/make-examples.py', '--check']),
+  () => run('integration tests (code-server) and demo screenshots', process.execPath, ['scripts/vscode/run-integration.mjs', '--no-build']),
 ];
 
 // Installation and build failures stop the run; test failures let the other suites still report.

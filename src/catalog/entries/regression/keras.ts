@@ -16,7 +16,7 @@ const Y_PRED = 'Predicted values, same shape as y_true.';
 const PER_SAMPLE_PITFALL =
   'Keras averages over the last axis first, so reduction="none" returns one value per sample (shape (N,)), not per element; a 1-D input is a single sample, so reduction="sum" then returns its mean.';
 const RANK_PITFALL =
-  'A target of shape (N,) against predictions of shape (N, 1) is aligned before the loss; (N,) against (N, K) broadcasts every target over the K outputs without any warning.';
+  'A target of shape (N,) against predictions of shape (N, 1) is aligned before the loss; other mismatches broadcast without warning: a (K,) target is compared with every row of (N, K) predictions, and (N,) against (N, K) only runs when N = K, silently pairing target j with column j.';
 const EMPTY_PITFALL = 'An empty batch gives 0 under sum_over_batch_size (divide_no_nan), where torch gives NaN.';
 const FLOAT32_PITFALL =
   'Keras computes in float32 by default (dtype=None uses keras.backend.floatx()); Loss Lens computes in float64, so values can differ from a float32 run in the 7th significant digit.';

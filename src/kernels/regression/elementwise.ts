@@ -315,19 +315,12 @@ export function gaussianTorch(variance: NumericArray, eps: number, full: boolean
   return (x, y, values, grad) => {
     const n = values.length;
     for (let i = 0; i < n; i++) {
-      const raw = variance[i]!;
-      // torch's clamp keeps NaN; Math.max would too, but say it explicitly.
-      const v = Number.isNaN(raw) ? NaN : Math.max(raw, eps);
+      // Math.max keeps a NaN variance NaN, as torch's clamp does.
+      const v = Math.max(variance[i]!, eps);
       const d = x[i]! - y[i]!;
       values[i] = 0.5 * (Math.log(v) + (d * d) / v) + constant;
     }
-    if (grad !== null) {
-      for (let i = 0; i < n; i++) {
-        const raw = variance[i]!;
-        const v = Number.isNaN(raw) ? NaN : Math.max(raw, eps);
-        grad[i] = (x[i]! - y[i]!) / v;
-      }
-    }
+    if (grad !== null) for (let i = 0; i < n; i++) grad[i] = (x[i]! - y[i]!) / Math.max(variance[i]!, eps);
   };
 }
 

@@ -9,10 +9,10 @@
  */
 import type { ApiImpl, KernelResult, Want } from '../api.js';
 import type { Args } from '../args.js';
-import { broadcastPair, sumToPrediction, torchBroadcastWarning } from '../pointwise.js';
+import { type Broadcast, broadcastPair, sumToPrediction, torchBroadcastWarning } from '../pointwise.js';
 import { type TorchReduction, checkTorchReduction, reduceTorch } from '../reduce.js';
 import { type DType, LossError, type Tensor, isFloatDType, out, scalar, shapeEquals } from '../tensor.js';
-import { type Broadcast3, broadcastThree } from './broadcast.js';
+import { broadcastThree } from './broadcast.js';
 import { type Fill, absoluteErrorTorch, gaussianTorch, huberTorch, poissonTorch, smoothL1Torch, squaredError } from './elementwise.js';
 import { type FusedLoss, fusedSum } from './fastPaths.js';
 
@@ -61,7 +61,7 @@ function requireNoBoolSubtraction(input: Tensor, target: Tensor): void {
  * to the input summed back over broadcast dimensions.
  */
 function reduceElementwise(
-  b: { shape: number[]; x: Tensor['data']; y: Tensor['data']; xIndex: Int32Array | undefined },
+  b: Broadcast,
   input: Tensor,
   reduction: TorchReduction,
   fill: Fill,
@@ -203,7 +203,7 @@ const gaussianNllLoss: ApiImpl = (a, want) => {
     throw new LossError(`result type Float can't be cast to the desired output type ${CPP_TYPE[variance.dtype]}`);
   }
   requireNoBoolSubtraction(input, target);
-  const b: Broadcast3 = broadcastThree(input, target, variance);
+  const b = broadcastThree(input, target, variance);
   return reduceElementwise(b, input, reduction, gaussianTorch(b.z, a.number('eps'), a.bool('full')), want, []);
 };
 

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { runEval } from './eval.js';
 import { runCatalog } from './catalog.js';
+import { runCurves, type CurvesFormat } from './curves.js';
 
 const USAGE = `Usage: loss-lens <command> [options]
 
@@ -13,6 +14,11 @@ Commands:
                        Request: {"id", "api", "init", "args", "kwargs"[, "grad", "per_sample"]}
   catalog [NAME...]    List the catalogued loss APIs, or describe the named ones.
                        --json   machine-readable output
+  curves PATH...       Find the training logs under each folder (TensorBoard, Lightning/Keras CSV,
+                       Hugging Face trainer_state.json, MLflow, W&B offline) and print their
+                       runs, tags and series.
+                       --format table|json|csv   output (default: a readable table)
+                       --exclude GLOB            skip matching paths (repeatable)
   help                 Show this help.
 `;
 
@@ -24,6 +30,21 @@ async function main(argv: string[]): Promise<number> {
     case 'catalog': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
       return runCatalog(positionals, { json: values.json === true }, process.stdout);
+    }
+    case 'curves': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { format: { type: 'string', default: 'table' }, exclude: { type: 'string', multiple: true } },
+      });
+      const format = values.format as string;
+      if (format !== 'table' && format !== 'json' && format !== 'csv') {
+        process.stderr.write(`loss-lens curves: --format must be table, json or csv, not '${format}'\n`);
+        return 2;
+      }
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      return runCurves(positionals, { format: format as CurvesFormat, exclude: values.exclude ?? [], signal: abort.signal }, process.stdout, process.stderr);
     }
     case undefined:
     case 'help':

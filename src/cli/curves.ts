@@ -1,0 +1,189 @@
+/**
+ * `loss-lens curves PATH... [--format table|json|csv]`: finds the training logs under each
+ * path and prints their runs, tags and series. Problems found in the logs go to stderr (and
+ * make the exit status 1); a progress bar is drawn on stderr for long reads when it is a
+ * terminal; Ctrl-C cancels the read.
+ */
+import type { Writable } from 'node:stream';
+import { DataError } from '../data/errors.js';
+import { readLogs, type LogReading } from '../data/logs/index.js';
+import type { LogRun, Series } from '../data/logs/series.js';
+import { encodeNumber } from '../kernels/codec.js';
+
+export type CurvesFormat = 'table' | 'json' | 'csv';
+
+export interface CurvesOptions {
+  format: CurvesFormat;
+  /** Extra globs to skip while searching. */
+  exclude: string[];
+  /** Draw a progress bar (default: when stderr is a terminal). */
+  progress?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Runs the command; resolves to the exit status. */
+export async function runCurves(paths: string[], options: CurvesOptions, out: Writable, err: Writable & { isTTY?: boolean; columns?: number }): Promise<number> {
+  if (paths.length === 0) {
+    err.write('loss-lens curves: give at least one folder or log file\n');
+    return 2;
+  }
+  const bar = options.progress ?? err.isTTY === true ? new ProgressBar(err) : undefined;
+  let reading: LogReading;
+  try {
+    reading = await readLogs(paths, { exclude: options.exclude, signal: options.signal, onProgress: bar ? (d, t) => bar.update(d, t) : undefined });
+  } catch (e) {
+    bar?.clear();
+    if (e instanceof DataError) {
+      err.write(`loss-lens curves: ${e.message}\n`);
+      return e.problem === 'read cancelled' ? 130 : 1;
+    }
+    throw e;
+  }
+  bar?.clear();
+  const text = options.format === 'json' ? formatJson(reading) : options.format === 'csv' ? formatCsv(reading.runs) : formatTable(reading);
+  await write(out, text);
+  for (const issue of reading.issues) err.write(`warning: ${issue.message}\n`);
+  for (const p of reading.pending) {
+    err.write(`note: ${p.file} ends with an incomplete record (${p.bytes} bytes from byte ${p.offset}); still being written, or cut short\n`);
+  }
+  if (reading.truncated) err.write('note: the search stopped at its entry limit; give a narrower folder\n');
+  if (reading.runs.length === 0 && reading.issues.length === 0) err.write(`loss-lens curves: no training logs found under ${paths.join(', ')}\n`);
+  return reading.issues.length > 0 ? 1 : 0;
+}
+
+function write(out: Writable, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    // A closed pipe (`| head`) is not an error worth reporting.
+    out.once('error', () => resolve());
+    if (out.write(text)) resolve();
+    else out.once('drain', () => resolve());
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Summary of one series for the table. */
+export function summarize(s: Series): { points: number; firstStep: number; lastStep: number; last: number; min: number; nonFinite: number } {
+  let min = Infinity;
+  let nonFinite = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < s.values.length; i++) {
+    const v = s.values[i]!;
+    if (Number.isFinite(v)) min = Math.min(min, v);
+    else nonFinite++;
+    const st = s.steps[i]!;
+    if (st < lo) lo = st;
+    if (st > hi) hi = st;
+  }
+  const firstStep = s.values.length ? lo : NaN;
+  const lastStep = s.values.length ? hi : NaN;
+  return { points: s.values.length, firstStep, lastStep, last: s.values.length ? s.values[s.values.length - 1]! : NaN, min: min === Infinity ? NaN : min, nonFinite };
+}
+
+function num(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(4).replace(/\.?0+e/, 'e');
+  return x.toPrecision(5).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+function formatTable(reading: LogReading): string {
+  const rows: string[][] = [['RUN', 'FORMAT', 'TAG', 'POINTS', 'STEPS', 'LAST', 'MIN', 'NON-FINITE']];
+  for (const run of reading.runs) {
+    if (run.series.length === 0) rows.push([runLabel(run), run.format, '(no scalars)', '0', '', '', '', '']);
+    for (const s of run.series) {
+      const m = summarize(s);
+      rows.push([runLabel(run), run.format, s.tag, String(m.points), `${num(m.firstStep)}..${num(m.lastStep)}`, num(m.last), num(m.min), m.nonFinite ? String(m.nonFinite) : '']);
+    }
+  }
+  if (rows.length === 1) return '';
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const numeric = new Set([3, 5, 6, 7]);
+  return rows.map((r) => r.map((cell, c) => (numeric.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function runLabel(run: LogRun): string {
+  return run.title && !run.name.endsWith(run.title) ? `${run.name} (${run.title})` : run.name;
+}
+
+function formatJson(reading: LogReading): string {
+  const parts: string[] = [];
+  parts.push('{"runs":[');
+  reading.runs.forEach((run, i) => {
+    const head = { name: run.name, format: run.format, path: run.path, ...(run.title ? { title: run.title } : {}) };
+    parts.push(`${i ? ',' : ''}${JSON.stringify(head).slice(0, -1)},"series":[`);
+    run.series.forEach((s, j) => {
+      parts.push(
+        `${j ? ',' : ''}{"tag":${JSON.stringify(s.tag)},"steps":${numbers(s.steps)},"values":${numbers(s.values)},"wallTimes":${numbers(s.wallTimes)}}`,
+      );
+    });
+    parts.push(']}');
+  });
+  parts.push('],"issues":', JSON.stringify(reading.issues.map((e) => ({ file: e.file, ...e.location, problem: e.problem }))));
+  parts.push(',"pending":', JSON.stringify(reading.pending), '}\n');
+  return parts.join('');
+}
+
+function numbers(a: Float64Array): string {
+  return JSON.stringify(Array.from(a, encodeNumber));
+}
+
+function formatCsv(runs: LogRun[]): string {
+  const lines = ['run,tag,step,value,wall_time'];
+  for (const run of runs) {
+    for (const s of run.series) {
+      const prefix = `${csvCell(run.name)},${csvCell(s.tag)},`;
+      for (let i = 0; i < s.values.length; i++) {
+        const w = s.wallTimes[i]!;
+        lines.push(`${prefix}${csvNumber(s.steps[i]!)},${csvNumber(s.values[i]!)},${Number.isNaN(w) ? '' : String(w)}`);
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Python's spellings, which pandas and csv readers understand. */
+function csvNumber(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  return String(x);
+}
+
+function csvCell(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A one-line progress bar on a terminal, redrawn at most ten times a second, shown only for reads longer than half a second. */
+class ProgressBar {
+  private readonly started = Date.now();
+  private lastDraw = 0;
+  private drawn = false;
+
+  constructor(private readonly err: Writable & { columns?: number }) {}
+
+  update(done: number, total: number | undefined): void {
+    const now = Date.now();
+    if (now - this.started < 500 || now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const width = Math.max(10, Math.min(40, (this.err.columns ?? 80) - 40));
+    const frac = total ? Math.min(1, done / total) : 0;
+    const filled = Math.round(frac * width);
+    const text = `reading logs [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${mb(done)}${total ? ` / ${mb(total)}` : ''}`;
+    this.err.write(`\r${text}\x1b[K`);
+    this.drawn = true;
+  }
+
+  clear(): void {
+    if (this.drawn) this.err.write('\r\x1b[K');
+    this.drawn = false;
+  }
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}

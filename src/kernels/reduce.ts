@@ -67,11 +67,12 @@ export function checkKerasReduction(reduction: unknown): KerasReduction {
  */
 export function reduceKeras(
   values: Float64Array,
-  shape: readonly number[],
+  valuesShape: readonly number[],
   reduction: KerasReduction,
   sampleWeight?: Tensor | null,
   mask?: Uint8Array,
 ): Reduced {
+  let shape = valuesShape;
   let weights: Float64Array | undefined;
   let weightShape: readonly number[] = shape;
   if (mask !== undefined) {
@@ -85,6 +86,8 @@ export function reduceKeras(
     for (let i = 0; i < mask.length; i++) weights[i] = mask[i]! * factor;
   }
   if (sampleWeight !== undefined && sampleWeight !== null) {
+    // Keras expands rank-1 losses to (N, 1) against an (N, 1) weight (so 'none' returns (N, 1)).
+    if (shape.length === 1 && sampleWeight.shape.length === 2 && sampleWeight.shape[1] === 1) shape = [shape[0]!, 1];
     const sw = alignSampleWeight(sampleWeight, shape);
     if (weights === undefined) {
       weights = sw.data;

@@ -48,6 +48,7 @@ describe('Keras reductions', () => {
   test('a (N, 1) sample weight lines up with (N,) losses', () => {
     const sw = tensor([2, 0], [2, 1]);
     assert.equal(reduceKeras(v(3, 4), [2], 'sum', sw).value.data[0], 6);
+    assert.deepEqual(reduceKeras(v(3, 4), [2], 'none', sw).value.shape, [2, 1]);
   });
 
   test('a mask averages over valid entries only, and all-masked gives 0', () => {

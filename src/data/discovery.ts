@@ -126,6 +126,10 @@ export async function discover(root: string, options: DiscoveryOptions = {}): Pr
   }
   if (st.isFile()) return discoverFile(root, st.size);
   if (!st.isDirectory()) throw new DataError(root, 'neither a file nor a folder');
+  if (basename(root.replace(/[\\/]+$/, '')) === 'mlruns') {
+    // The file store itself was given: its runs, named <experiment>/<run>.
+    return { root, logs: [{ kind: 'mlflow-file-store', path: root, run: 'mlruns', files: [], bytes: 0 }], predictions: [], truncated: false };
+  }
 
   const pm = { dot: true };
   const isLog = picomatch(options.logGlobs ?? DEFAULT_LOG_GLOBS, pm);
@@ -222,7 +226,11 @@ function groupLogs(root: string, files: FoundFile[], runOverride?: string): Disc
     let log = byKey.get(key);
     if (log === undefined) {
       const rel = toPosix(relative(root, kind === 'csv' || kind === 'hf-trainer-state' || kind === 'mlflow-db' ? dirname(path) : path));
-      log = { kind, path, run: runOverride ?? (rel === '' ? '.' : rel), files: [], bytes: 0 };
+      let run = runOverride ?? (rel === '' ? '.' : rel);
+      // metrics.csv is named by its folder (Lightning's version_N); other CSV logs have
+      // user-chosen names that tell runs apart within one folder.
+      if (kind === 'csv' && basename(path) !== 'metrics.csv') run = run === '.' ? basename(path) : `${run}/${basename(path)}`;
+      log = { kind, path, run, files: [], bytes: 0 };
       byKey.set(key, log);
     }
     log.files.push(file.path);

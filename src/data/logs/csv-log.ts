@@ -25,9 +25,12 @@ function isMissing(cell: string): boolean {
   return t === '' || t === 'NA' || t === 'None' || t === 'null';
 }
 
-/** Keras writes non-scalar metrics as "[a, b]" (or a NumPy repr "[a b]"). */
+/**
+ * Keras writes a vector metric as the string '"[a, b]"', quotes included, which the csv
+ * writer then quotes again; a NumPy repr "[a b]" is seen too.
+ */
 function isVector(cell: string): boolean {
-  const t = cell.trim();
+  const t = cell.trim().replace(/^"(.*)"$/s, '$1');
   return t.startsWith('[') && t.endsWith(']');
 }
 

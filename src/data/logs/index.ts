@@ -2,7 +2,7 @@
  * Training-log reading: opening the right reader for each discovered log, and a one-shot
  * "read everything under these paths" for the CLI.
  */
-import { basename } from 'node:path';
+import { posix } from 'node:path';
 import { DataError, type ReadOptions } from '../errors.js';
 import { discover, type DiscoveredLog, type DiscoveryOptions } from '../discovery.js';
 import { CsvLogSource } from './csv-log.js';
@@ -13,6 +13,10 @@ import type { LogSource, PendingTail } from './source.js';
 import { TfEventsRunSource } from './tfevents-source.js';
 import { WandbRunSource } from './wandb.js';
 
+function prefixOf(dir: string): string {
+  return dir === '.' || dir === '' ? '' : `${dir}/`;
+}
+
 export type { LogFormat, LogRun, Series } from './series.js';
 export type { LogSource, PendingTail, UpdateOptions } from './source.js';
 
@@ -22,13 +26,14 @@ export function openLogSource(log: DiscoveredLog): LogSource {
     case 'tfevents':
       return new TfEventsRunSource(log.path, log.run);
     case 'csv':
-      return new CsvLogSource(log.path, log.run === '.' ? basename(log.path) : log.run);
+      return new CsvLogSource(log.path, log.run);
     case 'hf-trainer-state':
       return new TrainerStateSource(log.path, log.run);
     case 'mlflow-file-store':
-      return new MlflowFileStoreSource(log.path, log.run === 'mlruns' || log.run === '.' ? '' : `${log.run}/`);
+      // Runs are named <folder holding mlruns>/<experiment>/<run>.
+      return new MlflowFileStoreSource(log.path, prefixOf(posix.dirname(log.run)));
     case 'mlflow-db':
-      return new MlflowSqliteSource(log.path, log.run === '.' ? '' : `${log.run}/`);
+      return new MlflowSqliteSource(log.path, prefixOf(log.run));
     case 'wandb':
       return new WandbRunSource(log.path, log.run);
   }

@@ -166,7 +166,10 @@ export function locateJsonError(text: string): { pos: number; problem: string } 
         stack.pop();
         i++;
       } else {
-        if (c === 0x7b && !keyThenColon()) return fail(text.charCodeAt(i) === 0x22 ? "expected ':' after the key" : 'expected a quoted key');
+        if (c === 0x7b) {
+          const problem = keyThenColon();
+          if (problem) return fail(problem);
+        }
         continue;
       }
     } else if (c === 0x22) {
@@ -184,7 +187,8 @@ export function locateJsonError(text: string): { pos: number; problem: string } 
         i++;
         if (top === 0x7b) {
           ws();
-          if (!keyThenColon()) return fail(text.charCodeAt(i) === 0x22 ? "expected ':' after the key" : 'expected a quoted key');
+          const problem = keyThenColon();
+          if (problem) return fail(problem);
         }
         break;
       }
@@ -197,11 +201,13 @@ export function locateJsonError(text: string): { pos: number; problem: string } 
     }
   }
 
-  function keyThenColon(): boolean {
-    if (text.charCodeAt(i) !== 0x22 || !string()) return false;
+  /** Reads `"key":`; returns what is wrong, or undefined. */
+  function keyThenColon(): string | undefined {
+    if (text.charCodeAt(i) !== 0x22) return 'expected a quoted key';
+    if (!string()) return 'bad string';
     ws();
-    if (text.charCodeAt(i) !== 0x3a) return false;
+    if (text.charCodeAt(i) !== 0x3a) return "expected ':' after the key";
     i++;
-    return true;
+    return undefined;
   }
 }

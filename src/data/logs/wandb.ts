@@ -140,17 +140,23 @@ export class WandbRecordReader {
     this.fragmentBytes = 0;
     // The block's remaining bytes are ignored as they arrive; the next block starts afresh.
     this.blockPos = BLOCK;
+    // Continuations of a record whose start was lost are a consequence, not news.
+    this.afterCorruption = true;
   }
+
+  private afterCorruption = false;
 
   private fragment(type: number, data: Uint8Array, offset: number): void {
     switch (type) {
       case FULL:
+        this.afterCorruption = false;
         if (this.fragmentBytes > 0) this.issues.add(this.file, 'a multi-block record was never finished; its fragments are dropped', { offset: this.fragmentOffset });
         this.fragments = [];
         this.fragmentBytes = 0;
         this.onPayload(data, offset);
         return;
       case FIRST:
+        this.afterCorruption = false;
         if (this.fragmentBytes > 0) this.issues.add(this.file, 'a multi-block record was never finished; its fragments are dropped', { offset: this.fragmentOffset });
         this.fragments = [data.slice()];
         this.fragmentBytes = data.length;
@@ -159,6 +165,7 @@ export class WandbRecordReader {
       case MIDDLE:
       case LAST: {
         if (this.fragmentBytes === 0 && this.fragments.length === 0) {
+          if (this.afterCorruption) return;
           this.issues.add(this.file, `record fragment (type ${type === MIDDLE ? 'MIDDLE' : 'LAST'}) without its FIRST; skipped`, { offset });
           return;
         }

@@ -46,7 +46,11 @@ const bundles = [
 /** Files copied verbatim into dist/ (stylesheets, WebAssembly). */
 function copyAssets() {
   mkdirSync(join(root, 'dist'), { recursive: true });
-  const assets = [['webview/style.css', 'dist/webview.css']];
+  const assets = [
+    ['webview/style.css', 'dist/webview.css'],
+    // SQLite as WebAssembly for reading MLflow's mlflow.db (src/data/logs/mlflow.ts loads it from dist/).
+    ['node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm'],
+  ];
   for (const [from, to] of assets) if (existsSync(join(root, from))) copyFileSync(join(root, from), join(root, to));
   const wasmDir = join(root, 'src/kernels/wasm');
   if (existsSync(wasmDir)) {

@@ -12,7 +12,7 @@ import { CsvLogSource } from '../../src/data/logs/csv-log.js';
 import { TrainerStateSource } from '../../src/data/logs/hf-trainer-state.js';
 import { locateJsonError, parsePythonJson } from '../../src/data/logs/json.js';
 import { LineSplitter } from '../../src/data/logs/lines.js';
-import { parseLoggedNumber } from '../../src/data/logs/series.js';
+import { SeriesBuilder, TagTable, parseLoggedNumber } from '../../src/data/logs/series.js';
 import { FIXTURES, assertRun, tempDir } from './logs-helpers.js';
 
 async function readCsv(file: string, final = true): Promise<CsvLogSource> {
@@ -68,6 +68,38 @@ describe('CSV pieces', () => {
     s.feed(Uint8Array.of(0x0a));
     assert.equal(seen[0]!.length, 100);
     assert.equal(s.heldBytes, 0);
+  });
+});
+
+describe('series model', () => {
+  test('past its point limit a series is thinned by stride, keeping the latest point', () => {
+    const b = new SeriesBuilder(4, 8);
+    for (let i = 0; i < 100; i++) b.push(i, i * 10, 1000 + i);
+    const s = b.snapshot('r', 't');
+    assert.ok(s.values.length <= 9);
+    assert.equal(s.stride, 16);
+    assert.deepEqual([...s.steps], [0, 16, 32, 48, 64, 80, 96, 99]);
+    assert.deepEqual([s.values[7], s.wallTimes[7]], [990, 1099]);
+    // Dropping from a step removes the held latest point too.
+    assert.equal(b.dropFromStep(90), 2);
+    assert.deepEqual([...b.snapshot('r', 't').steps], [0, 16, 32, 48, 64, 80]);
+  });
+
+  test('snapshots sort by step when asked, stably, and are copies', () => {
+    const b = new SeriesBuilder();
+    for (const [st, v] of [[3, 1], [1, 2], [3, 3], [2, 4]]) b.push(st!, v!, NaN);
+    const s = b.snapshot('r', 't', true);
+    assert.deepEqual([[...s.steps], [...s.values]], [[1, 2, 3, 3], [2, 4, 1, 3]]);
+    s.values[0] = 99;
+    assert.equal(b.snapshot('r', 't').values[1], 2);
+  });
+
+  test('a table refuses tags past its limit and counts them', () => {
+    const t = new TagTable(2);
+    t.get('a').push(0, 1, 0);
+    t.get('b').push(0, 1, 0);
+    t.get('c').push(0, 1, 0);
+    assert.deepEqual([t.tags(), t.refusedTags], [['a', 'b'], 1]);
   });
 });
 

@@ -15,6 +15,11 @@ export interface Series {
   values: Float64Array;
   /** Seconds since the Unix epoch; NaN where the format records no time. */
   wallTimes: Float64Array;
+  /**
+   * Present when the series was longer than the per-series point limit and was thinned to
+   * every `stride`-th point (the latest point is always kept).
+   */
+  stride?: number;
 }
 
 /** A run: what one training job logged (a directory for most formats). */
@@ -31,27 +36,55 @@ export interface LogRun {
 }
 
 /**
+ * Points kept per series before it is thinned (2^21: 48 MiB of typed arrays per series). A
+ * 10 GB log of one tag therefore stays within memory, as TensorBoard's reservoir sampling
+ * keeps it, but deterministically: every other point is dropped and the stride doubles.
+ */
+export const DEFAULT_MAX_POINTS = 1 << 21;
+
+/**
  * A growable scalar series. Appends amortise to O(1); points can be dropped by step, as
- * TensorBoard does when a job restarts from a checkpoint.
+ * TensorBoard does when a job restarts from a checkpoint. Past `maxPoints` the series is
+ * thinned to every `stride`-th point, keeping the latest point.
  */
 export class SeriesBuilder {
   private steps: Float64Array;
   private values: Float64Array;
   private wallTimes: Float64Array;
   private count = 0;
+  private stride = 1;
+  private sinceKept = 0;
+  // The latest point skipped by the stride, shown so the curve always reaches "now".
+  private tail: [number, number, number] | undefined;
 
-  constructor(initialCapacity = 64) {
-    this.steps = new Float64Array(initialCapacity);
-    this.values = new Float64Array(initialCapacity);
-    this.wallTimes = new Float64Array(initialCapacity);
+  constructor(
+    initialCapacity = 64,
+    readonly maxPoints = DEFAULT_MAX_POINTS,
+  ) {
+    const n = Math.max(2, Math.min(initialCapacity, maxPoints));
+    this.steps = new Float64Array(n);
+    this.values = new Float64Array(n);
+    this.wallTimes = new Float64Array(n);
   }
 
+  /** Points held (the skipped latest point included). */
   get length(): number {
-    return this.count;
+    return this.count + (this.tail ? 1 : 0);
   }
 
   push(step: number, value: number, wallTime: number): void {
-    if (this.count === this.steps.length) this.grow();
+    if (this.stride > 1) {
+      if (++this.sinceKept < this.stride) {
+        this.tail = [step, value, wallTime];
+        return;
+      }
+      this.sinceKept = 0;
+      this.tail = undefined;
+    }
+    if (this.count === this.steps.length) {
+      if (this.count >= this.maxPoints) this.thin();
+      else this.grow();
+    }
     const i = this.count++;
     this.steps[i] = step;
     this.values[i] = value;
@@ -69,37 +102,56 @@ export class SeriesBuilder {
         kept++;
       }
     }
-    const dropped = this.count - kept;
+    let dropped = this.count - kept;
     this.count = kept;
+    if (this.tail && this.tail[0] >= step) {
+      this.tail = undefined;
+      dropped++;
+    }
     return dropped;
   }
 
   clear(): void {
     this.count = 0;
+    this.stride = 1;
+    this.sinceKept = 0;
+    this.tail = undefined;
   }
 
-  /** The last step pushed, or undefined when empty. */
-  lastStep(): number | undefined {
-    return this.count > 0 ? this.steps[this.count - 1] : undefined;
+  /** Keeps every other point and doubles the stride for what comes next. */
+  private thin(): void {
+    let kept = 0;
+    for (let i = 0; i < this.count; i += 2) {
+      this.steps[kept] = this.steps[i]!;
+      this.values[kept] = this.values[i]!;
+      this.wallTimes[kept] = this.wallTimes[i]!;
+      kept++;
+    }
+    this.count = kept;
+    this.stride *= 2;
+    this.sinceKept = 0;
   }
 
   /** A copy of the points as a {@link Series}, optionally sorted by step (stable). */
   snapshot(run: string, tag: string, sortByStep = false): Series {
-    const n = this.count;
-    let steps = this.steps.slice(0, n);
-    let values = this.values.slice(0, n);
-    let wallTimes = this.wallTimes.slice(0, n);
+    const n = this.length;
+    let steps = copy(this.steps, this.count, n, this.tail?.[0]);
+    let values = copy(this.values, this.count, n, this.tail?.[1]);
+    let wallTimes = copy(this.wallTimes, this.count, n, this.tail?.[2]);
     if (sortByStep && !isNonDecreasing(steps)) {
       const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => steps[a]! - steps[b]! || a - b);
-      steps = Float64Array.from(order, (i) => this.steps[i]!);
-      values = Float64Array.from(order, (i) => this.values[i]!);
-      wallTimes = Float64Array.from(order, (i) => this.wallTimes[i]!);
+      const [s, v, w] = [steps, values, wallTimes];
+      steps = Float64Array.from(order, (i) => s[i]!);
+      values = Float64Array.from(order, (i) => v[i]!);
+      wallTimes = Float64Array.from(order, (i) => w[i]!);
     }
-    return { run, tag, steps, values, wallTimes };
+    const series: Series = { run, tag, steps, values, wallTimes };
+    if (this.stride > 1) series.stride = this.stride;
+    return series;
   }
 
   private grow(): void {
-    const capacity = Math.max(16, this.steps.length * 2);
+    const capacity = Math.min(this.maxPoints, Math.max(16, this.steps.length * 2));
     for (const key of ['steps', 'values', 'wallTimes'] as const) {
       const bigger = new Float64Array(capacity);
       bigger.set(this[key]);
@@ -108,20 +160,43 @@ export class SeriesBuilder {
   }
 }
 
+function copy(a: Float64Array, count: number, n: number, extra: number | undefined): Float64Array {
+  const out = new Float64Array(n);
+  out.set(a.subarray(0, count));
+  if (n > count) out[count] = extra!;
+  return out;
+}
+
 function isNonDecreasing(a: Float64Array): boolean {
   for (let i = 1; i < a.length; i++) if (!(a[i]! >= a[i - 1]!)) return false;
   return true;
 }
 
+/** Tags kept per run; a hostile file inventing a new tag per record cannot exhaust memory. */
+export const DEFAULT_MAX_TAGS = 50_000;
+
 /** Series keyed by tag, remembering first-seen order. */
 export class TagTable {
   private readonly byTag = new Map<string, SeriesBuilder>();
+  /** Tags refused because the table was full. */
+  refusedTags = 0;
+  private readonly discard = new SeriesBuilder(2, 2);
 
-  /** The builder for `tag`, created on first use. */
+  constructor(
+    readonly maxTags = DEFAULT_MAX_TAGS,
+    readonly maxPointsPerSeries = DEFAULT_MAX_POINTS,
+  ) {}
+
+  /** The builder for `tag`, created on first use (past `maxTags`, a builder that keeps nothing). */
   get(tag: string): SeriesBuilder {
     let b = this.byTag.get(tag);
     if (b === undefined) {
-      b = new SeriesBuilder();
+      if (this.byTag.size >= this.maxTags) {
+        this.refusedTags++;
+        this.discard.clear();
+        return this.discard;
+      }
+      b = new SeriesBuilder(64, this.maxPointsPerSeries);
       this.byTag.set(tag, b);
     }
     return b;
@@ -149,6 +224,7 @@ export class TagTable {
 
   clear(): void {
     this.byTag.clear();
+    this.refusedTags = 0;
   }
 
   /** Snapshot of every non-empty series. */

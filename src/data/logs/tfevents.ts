@@ -14,7 +14,7 @@
  */
 import { IssueLog } from './issues.js';
 import { ProtoError, ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT, decodeUtf8 } from './protobuf.js';
-import { TagTable, type Series } from './series.js';
+import { TagTable, type SeriesBuilder, type Series } from './series.js';
 
 /** A purge of points caused by a restart or out-of-order steps. */
 export interface Purge {
@@ -82,7 +82,7 @@ class TagInterner {
 
 /** Accumulates the scalars of one run (every event file of one directory, in order). */
 export class TfEventsAccumulator {
-  readonly table = new TagTable();
+  readonly table: TagTable;
   readonly purges: Purge[] = [];
   private fileVersion: number | undefined;
   private mostRecentStep = -1;
@@ -94,6 +94,9 @@ export class TfEventsAccumulator {
   private readonly eventReader = new ProtoReader(new Uint8Array(0), 0, 0);
   private readonly summaryReader = new ProtoReader(new Uint8Array(0), 0, 0);
   private readonly valueReader = new ProtoReader(new Uint8Array(0), 0, 0);
+  private reportedTagLimit = false;
+  private lastTag: string | undefined;
+  private lastBuilder: SeriesBuilder | undefined;
   private viewBuf: Uint8Array | undefined;
   private view: DataView = new DataView(new ArrayBuffer(0));
   // Scratch for the values of the event being decoded.
@@ -101,11 +104,19 @@ export class TfEventsAccumulator {
   private pendingValues: number[] = [];
   private pendingHasValue: boolean[] = [];
 
-  constructor(readonly issues: IssueLog) {}
+  constructor(
+    readonly issues: IssueLog,
+    maxTags?: number,
+  ) {
+    this.table = new TagTable(maxTags);
+  }
 
   /** Forgets everything (a file of the run was rewritten: the run is read again). */
   reset(): void {
     this.table.clear();
+    this.reportedTagLimit = false;
+    this.lastTag = undefined;
+    this.lastBuilder = undefined;
     this.purges.length = 0;
     this.fileVersion = undefined;
     this.mostRecentStep = -1;
@@ -121,6 +132,10 @@ export class TfEventsAccumulator {
   addEvent(buf: Uint8Array, start: number, end: number, file: string, offset: number): void {
     try {
       if (!this.addLegacyScalarEvent(buf, start, end, file, offset)) this.decodeEvent(buf, start, end, file, offset);
+      if (this.table.refusedTags !== 0 && !this.reportedTagLimit) {
+        this.reportedTagLimit = true;
+        this.issues.add(file, `more than ${this.table.maxTags} tags in this run; values of further new tags are ignored`, { offset });
+      }
     } catch (e) {
       if (!(e instanceof ProtoError)) throw e;
       this.issues.add(file, `malformed Event protobuf: ${e.message} (${e.position - start} bytes into the record); record skipped`, { offset });
@@ -166,7 +181,12 @@ export class TfEventsAccumulator {
     const tag = this.tags.get(buf, tagStart, tagEnd);
     this.pendingTags[0] = tag;
     this.maybePurge(step, true, -1, 1, file, offset);
-    this.table.get(tag).push(step, value, wallTime);
+    // Consecutive events usually carry the same tag: skip the map lookup then.
+    if (tag !== this.lastTag) {
+      this.lastTag = tag;
+      this.lastBuilder = this.table.get(tag);
+    }
+    this.lastBuilder!.push(step, value, wallTime);
     return true;
   }
 

@@ -203,7 +203,7 @@ class HistoryTable {
   private fallbackStep = 0;
 
   /** Adds one logged row: `_step` (or `step`) and `_timestamp` give x and time; other numeric keys are series. */
-  addRow(values: Map<string, unknown>, explicitStep: number | undefined): void {
+  addRow(values: Map<string, unknown>, explicitStep: number | undefined): number {
     const stepValue = explicitStep ?? values.get('_step');
     const step = typeof stepValue === 'number' && Number.isFinite(stepValue) ? stepValue : this.fallbackStep;
     this.fallbackStep = step + 1;
@@ -213,6 +213,7 @@ class HistoryTable {
       if (key.startsWith('_') || typeof value !== 'number') continue;
       this.table.get(key).push(step, value, wallTime);
     }
+    return this.table.refusedTags;
   }
 
   clear(): void {
@@ -276,6 +277,7 @@ export class WandbRunSource implements LogSource {
     this.file = file;
     this.tail = new FileTail(file);
     this.history.clear();
+    this.reportedTagLimit = false;
     this.displayName = undefined;
     if (file.endsWith('.wandb')) {
       this.records = new WandbRecordReader(file, this.log, (payload, offset) => this.onRecord(file, payload, offset));
@@ -321,8 +323,17 @@ export class WandbRunSource implements LogSource {
       this.log.add(file, 'history line is not a JSON object; line skipped', { line: lineNumber });
       return;
     }
-    this.history.addRow(new Map(Object.entries(row)), undefined);
+    this.addRow(file, new Map(Object.entries(row)), undefined, { line: lineNumber });
   }
+
+  private addRow(file: string, values: Map<string, unknown>, step: number | undefined, location: { line?: number; offset?: number }): void {
+    if (this.history.addRow(values, step) > 0 && !this.reportedTagLimit) {
+      this.reportedTagLimit = true;
+      this.log.add(file, `more than ${this.history.table.maxTags} metric keys in this run; values of further new keys are ignored`, location);
+    }
+  }
+
+  private reportedTagLimit = false;
 
   private onRecord(file: string, payload: Uint8Array, offset: number): void {
     try {
@@ -384,7 +395,7 @@ export class WandbRunSource implements LogSource {
         }
       } else r.skip(key & 7);
     }
-    this.history.addRow(values, step);
+    this.addRow(file, values, step, { offset });
   }
 }
 

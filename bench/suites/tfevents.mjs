@@ -1,0 +1,123 @@
+// TensorBoard event-file reading against reading the raw bytes.
+//
+// Input: one event file of 1e6 scalars (1e5 with --quick), one legacy simple_value per
+// event as torch.utils.tensorboard writes it, made by the independent Python writer
+// (scripts/fixtures/tfevents_writer.py) under bench/.work/ and reused while it exists.
+// Ours: the run-directory reader (TfEventsRunSource) bundled by esbuild as the extension
+// bundles it, in a child process: stream the file in 4 MiB chunks, verify both CRC-32Cs of
+// every record, decode every Event, build the series (typed arrays). Peer: `cat FILE >
+// /dev/null` (page cache warm for both). Best of several runs each; peak memory is the
+// child's max RSS (ours) and cat's (GNU time when present).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const title = 'TensorBoard event files';
+export const notes = [
+  'Ours reads a run directory holding one event file of legacy scalars: 4 MiB streamed chunks, both masked CRC-32C checksums of every record verified, every Event decoded, series built as Float64Arrays (the whole reader, as bundled). The peer is `cat FILE > /dev/null`, the speed of just getting the bytes off a warm page cache.',
+];
+
+function generate(python, dir, n) {
+  const file = join(dir, `events.out.tfevents.1718000000.bench.${n}`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const script = `
+import math, random, sys
+sys.path.insert(0, ${JSON.stringify(join(root, 'scripts', 'fixtures'))})
+from tfevents_writer import write_scalars
+random.seed(1)
+n = ${n}
+records = ((s, 1718000000.0 + s * 0.05, "train/loss", 2.3 * math.exp(-s / (n / 5)) + 0.05 * random.random()) for s in range(n))
+write_scalars(${JSON.stringify(file + '.tmp')}, records)
+`;
+  const r = spawnSync(python, ['-c', script], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error('tfevents bench: generating the event file failed');
+  spawnSync('mv', [file + '.tmp', file]);
+  return file;
+}
+
+async function bundleReader(workDir) {
+  const outfile = join(workDir, 'tfevents-reader.cjs');
+  await build({
+    stdin: { contents: "export { TfEventsRunSource } from './src/data/logs/tfevents-source.ts';", resolveDir: root, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+const CHILD = `
+const { TfEventsRunSource } = require(process.argv[2]);
+const dir = process.argv[3];
+const repeats = Number(process.argv[4]);
+(async () => {
+  let best = Infinity, points = 0;
+  for (let i = 0; i < repeats; i++) {
+    const t = process.hrtime.bigint();
+    const source = new TfEventsRunSource(dir, 'bench');
+    await source.update();
+    const runs = source.runs();
+    const s = Number(process.hrtime.bigint() - t) / 1e9;
+    best = Math.min(best, s);
+    points = runs[0].series.reduce((n, x) => n + x.values.length, 0);
+    if (source.issues().length) throw new Error(String(source.issues()[0]));
+  }
+  process.stdout.write(JSON.stringify({ seconds: best, points, maxRssKB: process.resourceUsage().maxRSS }));
+})();
+`;
+
+function timeCat(file, repeats) {
+  let best = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const fd = openSync('/dev/null', 'w');
+    const t = process.hrtime.bigint();
+    const r = spawnSync('cat', [file], { stdio: ['ignore', fd, 'inherit'] });
+    const s = Number(process.hrtime.bigint() - t) / 1e9;
+    closeSync(fd);
+    if (r.status !== 0) throw new Error('cat failed');
+    best = Math.min(best, s);
+  }
+  let peakMB;
+  if (existsSync('/usr/bin/time')) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', 'cat', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const kb = Number(String(r.stderr).trim().split('\n').pop());
+    if (Number.isFinite(kb)) peakMB = Math.round(kb / 1024);
+  }
+  return { seconds: best, peakMB };
+}
+
+export async function run(ctx) {
+  const n = ctx.quick ? 100_000 : 1_000_000;
+  const dir = join(ctx.workDir, 'tfevents', String(n));
+  const file = generate(ctx.python, dir, n);
+  const bytes = statSync(file).size;
+  const bundle = await bundleReader(ctx.workDir);
+  const childFile = join(ctx.workDir, 'tfevents-child.cjs');
+  writeFileSync(childFile, CHILD);
+  // Warm the page cache for both sides.
+  timeCat(file, 2);
+  const r = spawnSync(process.execPath, [childFile, bundle, dir, '7'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error('tfevents bench: the reader failed');
+  const ours = JSON.parse(r.stdout);
+  if (ours.points !== n) throw new Error(`tfevents bench: read ${ours.points} points, expected ${n}`);
+  const cat = timeCat(file, 15);
+  return [
+    {
+      case: `${n.toExponential(0).replace('+', '')} scalars, ${(bytes / 1e6).toFixed(1)} MB`,
+      items: n,
+      unit: 'scalars',
+      ours: { seconds: ours.seconds, peakMB: Math.round(ours.maxRssKB / 1024) },
+      peer: { name: 'cat > /dev/null', seconds: cat.seconds, peakMB: cat.peakMB },
+      target: { ratio: 0.5 },
+      extra: { 'bytes/s (ours / cat)': `${(bytes / ours.seconds / 1e9).toFixed(2)} / ${(bytes / cat.seconds / 1e9).toFixed(2)} GB/s` },
+    },
+  ];
+}

@@ -52,7 +52,9 @@ async function readMeta(file: string, log: IssueLog): Promise<Record<string, unk
     const v: unknown = parseYaml(text);
     return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
   } catch (e) {
-    log.add(file, `invalid YAML: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    const pos = (e as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const message = e instanceof Error ? e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : String(e);
+    log.add(file, `invalid YAML: ${message}`, pos ? { line: pos.line, column: pos.col } : {});
     return undefined;
   }
 }

@@ -48,6 +48,7 @@ const steps = [
   () => run('build', process.execPath, ['scripts/build.mjs']),
   () => run('unit tests', process.execPath, ['scripts/run-unit-tests.mjs']),
   () => run('webview tests', process.execPath, ['scripts/run-webview-tests.mjs']),
+  () => run('log fixtures are what their generator makes', pythonWithNumpy(), ['scripts/fixtures/logs/make_log_fixtures.py', '--check']),
   () => run('demo workspace is what its generator makes', pythonWithNumpy(), ['scripts/examples/make-examples.py', '--check']),
   () => run('integration tests (code-server) and demo screenshots', process.execPath, ['scripts/vscode/run-integration.mjs', '--no-build']),
 ];

@@ -8,8 +8,9 @@ import * as regression from './entries/regression.js';
 import * as classification from './entries/classification.js';
 import * as margin from './entries/margin.js';
 import * as segmentation from './entries/segmentation.js';
+import * as sequence from './entries/sequence.js';
 
-const GROUPS = [regression, classification, margin, segmentation];
+const GROUPS = [regression, classification, margin, segmentation, sequence];
 
 export const ENTRIES: readonly LossEntry[] = GROUPS.flatMap((g) => g.entries);
 export const FAMILIES: readonly FamilyDoc[] = GROUPS.flatMap((g) => g.families);

@@ -4,5 +4,6 @@ import { implementations as regression } from './regression.js';
 import { implementations as classification } from './classification.js';
 import { implementations as margin } from './margin.js';
 import { implementations as segmentation } from './segmentation.js';
+import { implementations as sequence } from './sequence.js';
 
-export const IMPLEMENTATIONS: ApiTable = { ...regression, ...classification, ...margin, ...segmentation };
+export const IMPLEMENTATIONS: ApiTable = { ...regression, ...classification, ...margin, ...segmentation, ...sequence };

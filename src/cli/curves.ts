@@ -7,8 +7,9 @@
 import type { Writable } from 'node:stream';
 import { DataError } from '../data/errors.js';
 import { readLogs, type LogReading } from '../data/logs/index.js';
-import type { LogRun, Series } from '../data/logs/series.js';
+import type { LogRun } from '../data/logs/series.js';
 import { encodeNumber } from '../kernels/codec.js';
+import { formatNumber as num, summarize } from '../data/logs/summary.js';
 
 export type CurvesFormat = 'table' | 'json' | 'csv';
 
@@ -61,34 +62,6 @@ function write(out: Writable, text: string): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/** Summary of one series for the table. */
-export function summarize(s: Series): { points: number; firstStep: number; lastStep: number; last: number; min: number; nonFinite: number } {
-  let min = Infinity;
-  let nonFinite = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < s.values.length; i++) {
-    const v = s.values[i]!;
-    if (Number.isFinite(v)) min = Math.min(min, v);
-    else nonFinite++;
-    const st = s.steps[i]!;
-    if (st < lo) lo = st;
-    if (st > hi) hi = st;
-  }
-  const firstStep = s.values.length ? lo : NaN;
-  const lastStep = s.values.length ? hi : NaN;
-  return { points: s.values.length, firstStep, lastStep, last: s.values.length ? s.values[s.values.length - 1]! : NaN, min: min === Infinity ? NaN : min, nonFinite };
-}
-
-function num(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(4).replace(/\.?0+e/, 'e');
-  return x.toPrecision(5).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-}
 
 function formatTable(reading: LogReading): string {
   const rows: string[][] = [['RUN', 'FORMAT', 'TAG', 'POINTS', 'STEPS', 'LAST', 'MIN', 'NON-FINITE']];

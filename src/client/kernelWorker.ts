@@ -34,6 +34,7 @@ export class KernelWorker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.scriptPath);
     worker.on('message', (result: WorkerResult) => {
+      if (!('answer' in result)) return;
       const p = this.pending.get(result.id);
       this.pending.delete(result.id);
       p?.resolve(result.answer);

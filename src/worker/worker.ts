@@ -1,19 +1,32 @@
 /**
- * The kernel worker: runs loss evaluations off the extension host's thread. Messages are
- * `{id, request}` in and `{id, answer}` out; float64 results travel as transferred buffers.
+ * The worker thread: runs loss evaluations and training-log reading off the extension host's
+ * thread. Two kinds of job share the protocol:
+ *   - `{id, request}` evaluates a loss; answers `{id, answer}`, float64 results as transferred
+ *     buffers. A running kernel cannot be interrupted; its client terminates the worker.
+ *   - `{id, runs}` drives the worker's {@link RunsSession} (scan, files changed, one series);
+ *     answers `{id, runs}` or `{id, error}`, with `{id, progress}` messages while reading and
+ *     `{cancel: id}` stopping a read between chunks.
  */
 import { parentPort } from 'node:worker_threads';
 import { type EvalAnswer, type EvalRequest, evaluate, isErrorAnswer } from '../kernels/evaluate.js';
+import { RunsSession, type RunsSessionOptions, type RunsSnapshot } from '../data/runs/session.js';
+import type { Series } from '../data/logs/series.js';
 
-export interface WorkerJob {
-  id: number;
-  request: EvalRequest;
-}
+export type RunsCommand =
+  | { op: 'open'; options: RunsSessionOptions }
+  | { op: 'scan' }
+  | { op: 'changed'; paths: string[] }
+  | { op: 'series'; run: string; tag: string };
 
-export interface WorkerResult {
-  id: number;
-  answer: EvalAnswer;
-}
+export type RunsResult = RunsSnapshot | Series | null;
+
+export type WorkerJob = { id: number; request: EvalRequest } | { id: number; runs: RunsCommand } | { cancel: number };
+
+export type WorkerResult =
+  | { id: number; answer: EvalAnswer }
+  | { id: number; runs: RunsResult }
+  | { id: number; error: string }
+  | { id: number; progress: [done: number, total: number | undefined] };
 
 function transferList(answer: EvalAnswer): ArrayBuffer[] {
   if (isErrorAnswer(answer)) return [];
@@ -22,7 +35,57 @@ function transferList(answer: EvalAnswer): ArrayBuffer[] {
   return [...new Set(buffers.filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
 }
 
+let session: RunsSession | undefined;
+const reads = new Map<number, AbortController>();
+// Session commands run one at a time, in order: a scan and a change batch never interleave.
+let queue: Promise<void> = Promise.resolve();
+
+async function runCommand(id: number, command: RunsCommand): Promise<WorkerResult> {
+  if (command.op === 'open') {
+    session = new RunsSession(command.options);
+    return { id, runs: null };
+  }
+  if (!session) return { id, error: 'no runs session is open' };
+  const controller = new AbortController();
+  reads.set(id, controller);
+  let lastPost = 0;
+  const onProgress = (done: number, total: number | undefined) => {
+    const now = Date.now();
+    if (now - lastPost < 100 && done !== total) return;
+    lastPost = now;
+    parentPort!.postMessage({ id, progress: [done, total] } satisfies WorkerResult);
+  };
+  try {
+    const read = { signal: controller.signal, onProgress };
+    switch (command.op) {
+      case 'scan':
+        return { id, runs: await session.scan(read) };
+      case 'changed':
+        return { id, runs: (await session.filesChanged(command.paths, read)) ?? null };
+      case 'series':
+        return { id, runs: session.series(command.run, command.tag) ?? null };
+    }
+  } catch (e) {
+    return { id, error: e instanceof Error ? e.message : String(e) };
+  } finally {
+    reads.delete(id);
+  }
+}
+
 parentPort?.on('message', (job: WorkerJob) => {
+  if ('cancel' in job) {
+    reads.get(job.cancel)?.abort();
+    return;
+  }
+  if ('runs' in job) {
+    queue = queue.then(async () => {
+      const result = await runCommand(job.id, job.runs);
+      const transfer = result && 'runs' in result && result.runs && 'steps' in result.runs ? [result.runs.steps.buffer, result.runs.values.buffer, result.runs.wallTimes.buffer] : [];
+      // Series arrays are copies (see below), so transferring them leaves the session intact.
+      parentPort!.postMessage(result, transfer as ArrayBuffer[]);
+    });
+    return;
+  }
   const answer = evaluate(job.request);
   const result: WorkerResult = { id: job.id, answer };
   parentPort!.postMessage(result, transferList(answer));

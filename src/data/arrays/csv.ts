@@ -1,0 +1,455 @@
+/**
+ * CSV/TSV tables of predictions and targets, streamed from disk and parsed from bytes straight
+ * into float64 columns.
+ *
+ * Hand-written rather than papaparse or csv-parse: those hand back a string per cell, and a
+ * predictions file is tens of millions of numeric cells, where making and converting those
+ * strings is most of the cost (pandas' C tokenizer is the bar to beat). Numbers are converted
+ * from the bytes (see decimal.ts, correctly rounded); only the rare other cell (a quoted field,
+ * a missing-value word, a class name) becomes a string. The dialect is RFC 4180 as Python's
+ * csv module and pandas write it: one delimiter character, `"` quotes with doubled quotes
+ * inside, newlines allowed inside quotes, LF or CRLF line ends, an optional UTF-8 BOM.
+ *
+ * A header is detected (present unless every cell of the first record is a number, except
+ * pandas' `0,1,...,k-1` header of unnamed columns), missing cells are NaN as in pandas, and a
+ * column whose first cells are text is a text (category) column. A non-numeric cell in a
+ * numeric column, a record with the wrong number of fields or an unterminated quote is a
+ * DataError with the line and the column.
+ */
+import { extname } from 'node:path';
+import { DataError, checkCancelled, type ReadOptions } from '../errors.js';
+import { DecimalScanner } from './decimal.js';
+import { FileSource } from './source.js';
+import { BOOLEAN_WORDS, type Column, INFINITY_WORDS, LineMap, MISSING_WORDS, type Table, TextBuilder } from './table.js';
+
+export interface CsvReadOptions extends ReadOptions {
+  /** One character; default: tab for .tsv, otherwise the most frequent of , tab ; | in the first line. */
+  delimiter?: string;
+  /** Whether the first record names the columns; default: detected. */
+  header?: boolean;
+}
+
+/** Bytes read per step. */
+const READ_BYTES = 4 * 1024 * 1024;
+/** Longest record accepted (an unterminated quote would otherwise swallow the file). */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+export const MAX_COLUMNS = 100_000;
+/** Rows allocated up front at most; columns grow by doubling past it. */
+const MAX_INITIAL_ROWS = 1 << 24;
+
+const NL = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const NUMERIC = 0;
+const TEXT = 1;
+
+/** Reads a CSV or TSV file into a table. */
+export async function readCsv(path: string, options: CsvReadOptions = {}): Promise<Table> {
+  const source = await FileSource.open(path);
+  try {
+    const isTsv = extname(path).toLowerCase() === '.tsv' || extname(path).toLowerCase() === '.tab';
+    const parser = new CsvTableParser(path, source.size, options.delimiter ?? (isTsv ? '\t' : undefined), options.header, isTsv ? 'tsv' : 'csv');
+    let buffer = new Uint8Array(Math.min(READ_BYTES, Math.max(source.size, 1)));
+    let held = 0; // bytes of an incomplete record kept at the front
+    let position = 0;
+    while (position < source.size || held > 0) {
+      checkCancelled(path, options.signal);
+      if (held === buffer.length) {
+        // One record fills the buffer: grow it, up to the record limit.
+        if (buffer.length >= MAX_RECORD_BYTES) throw parser.recordTooLong();
+        const bigger = new Uint8Array(Math.min(buffer.length * 2, MAX_RECORD_BYTES));
+        bigger.set(buffer);
+        buffer = bigger;
+      }
+      const n = Math.min(buffer.length - held, source.size - position);
+      if (n > 0) await source.read(position, n, buffer.subarray(held, held + n));
+      position += n;
+      const end = held + n;
+      const final = position >= source.size;
+      const consumed = parser.consume(buffer, end, final);
+      if (final && consumed < end) throw parser.recordTooLong();
+      buffer.copyWithin(0, consumed, end);
+      held = end - consumed;
+      options.onProgress?.(position, source.size);
+      if (final) break;
+    }
+    return parser.finish();
+  } finally {
+    await source.close();
+  }
+}
+
+/** Thrown inside the parser when a record continues past the bytes available (caught there). */
+const NEED_MORE = Symbol('need more bytes');
+
+/**
+ * Parses records from successive buffers. `consume` parses every complete record and returns
+ * where the first incomplete one starts; the caller keeps those bytes and appends more.
+ */
+export class CsvTableParser {
+  private delimiter: number;
+  private names: string[] | undefined;
+  private width = 0;
+  /** Per column: NUMERIC or TEXT. */
+  private kinds = new Uint8Array(0);
+  private values: Float64Array[] = [];
+  private integral = new Uint8Array(0);
+  private sawNumber = new Uint8Array(0);
+  private texts: (TextBuilder | undefined)[] = [];
+  private capacity = 0;
+  private rows = 0;
+  /** Line of the next record. */
+  private line = 1;
+  private readonly lines = new LineMap();
+  private readonly scanner = new DecimalScanner();
+  private readonly utf8 = new TextDecoder('utf-8');
+  private atStart = true;
+  private hasHeader = false;
+  // Where the current record started and the line its current cell is on (for messages).
+  private recordLine = 1;
+  private extraLines = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly fileSize: number,
+    delimiter: string | undefined,
+    private readonly header: boolean | undefined,
+    private readonly format: 'csv' | 'tsv',
+  ) {
+    if (delimiter !== undefined && (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r')) {
+      throw new DataError(file, `delimiter must be one character other than a quote or newline, not ${JSON.stringify(delimiter)}`);
+    }
+    this.delimiter = delimiter === undefined ? -1 : delimiter.charCodeAt(0);
+  }
+
+  /** The error for a record that never ends. */
+  recordTooLong(): DataError {
+    return new DataError(this.file, `record longer than ${MAX_RECORD_BYTES} bytes, or a quote that is never closed`, { line: this.line });
+  }
+
+  /** Parses the complete records in b[0, end); returns the index of the first byte not consumed. */
+  consume(b: Uint8Array, end: number, final: boolean): number {
+    let i = 0;
+    if (this.atStart) {
+      if (end >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
+      else if (end < 3 && !final) return 0;
+    }
+    // Records are parsed only up to the last newline unless this is the end of the file; a
+    // quoted field running past it throws NEED_MORE and the record is retried with more bytes.
+    let limit = end;
+    if (!final) {
+      limit = b.lastIndexOf(NL, end - 1) + 1;
+      if (limit <= i) return i;
+    }
+    this.atStart = false;
+    while (i < limit) {
+      const c = b[i]!;
+      if (c === NL || c === CR) {
+        // Blank line (pandas skips them).
+        i += c === CR && i + 1 < limit && b[i + 1] === NL ? 2 : 1;
+        this.line++;
+        continue;
+      }
+      const recordStart = i;
+      this.recordLine = this.line;
+      this.extraLines = 0;
+      try {
+        i = this.names === undefined ? this.firstRecord(b, i, limit, final) : this.record(b, i, limit, final);
+      } catch (e) {
+        if (e === NEED_MORE) return recordStart;
+        throw e;
+      }
+      this.line += 1 + this.extraLines;
+    }
+    return limit;
+  }
+
+  finish(): Table {
+    if (this.names === undefined) throw new DataError(this.file, 'empty file: no header and no rows');
+    const rows = this.rows;
+    const columns: Column[] = this.names.map((name, c) =>
+      this.kinds[c] === TEXT
+        ? this.texts[c]!.finish(rows)
+        : { kind: 'numeric', name, values: this.values[c]!.subarray(0, rows), width: 1, integral: this.integral[c] === 1 && this.sawNumber[c] === 1 },
+    );
+    const lines = this.lines;
+    return { file: this.file, format: this.format, rows, columns, locate: (row: number) => ({ line: lines.line(row) }) };
+  }
+
+  /** The first record: the header, or the first row of a file without one. */
+  private firstRecord(b: Uint8Array, i: number, limit: number, final: boolean): number {
+    if (this.delimiter < 0) this.delimiter = sniffDelimiter(b, i, limit);
+    const { fields, next } = this.splitRecord(b, i, limit, final);
+    if (fields.length > MAX_COLUMNS) throw new DataError(this.file, `${fields.length} columns is more than the ${MAX_COLUMNS} supported`, { line: this.line });
+    const isHeader = this.header ?? looksLikeHeader(fields);
+    const names = isHeader ? fields.map((f) => f.trim()) : fields.map((_, k) => String(k));
+    const seen = new Map<string, number>();
+    names.forEach((name, k) => {
+      const before = seen.get(name);
+      if (before !== undefined) throw new DataError(this.file, `column name '${name}' appears twice (columns ${before + 1} and ${k + 1})`, { line: this.line, column: k + 1 });
+      seen.set(name, k);
+    });
+    this.names = names;
+    this.hasHeader = isHeader;
+    this.width = names.length;
+    this.kinds = new Uint8Array(this.width);
+    this.integral = new Uint8Array(this.width).fill(1);
+    this.sawNumber = new Uint8Array(this.width);
+    this.texts = new Array(this.width).fill(undefined);
+    // Rows expected from the size of this record; corrected by doubling if wrong.
+    const perRow = Math.max(next - i, 2 * this.width);
+    this.capacity = Math.min(MAX_INITIAL_ROWS, Math.ceil((this.fileSize / perRow) * 1.05) + 16);
+    this.values = names.map(() => new Float64Array(this.capacity));
+    if (!isHeader) {
+      fields.forEach((text, c) => this.textCell(c, text));
+      this.lines.note(this.rows, this.recordLine);
+      this.rows++;
+    }
+    return next;
+  }
+
+  /** One data record; returns the index after its line end. */
+  private record(b: Uint8Array, i: number, limit: number, final: boolean): number {
+    if (this.rows === this.capacity) this.grow();
+    const row = this.rows;
+    const d = this.delimiter;
+    const last = this.width - 1;
+    const scanner = this.scanner;
+    const kinds = this.kinds;
+    const values = this.values;
+    const integral = this.integral;
+    const sawNumber = this.sawNumber;
+    let p = i;
+    for (let c = 0; ; c++) {
+      let q: number;
+      if (kinds[c] === NUMERIC) {
+        const v = scanner.scan(b, p, limit);
+        q = scanner.end;
+        const t = q < limit ? b[q]! : -1;
+        if (q > p && (t === d || t === NL || t === CR || t === -1)) {
+          values[c]![row] = v;
+          if (!scanner.integral) integral[c] = 0;
+          sawNumber[c] = 1;
+        } else {
+          q = this.otherCell(b, p, limit, final, c);
+        }
+      } else {
+        q = this.otherCell(b, p, limit, final, c);
+      }
+      const t = q < limit ? b[q]! : -1;
+      if (c < last) {
+        if (t !== d) throw this.fieldCountError(c + 1, b, q, limit, final);
+        p = q + 1;
+        continue;
+      }
+      if (t === d) throw this.fieldCountError(c + 1, b, q, limit, final);
+      this.lines.note(row, this.recordLine);
+      this.rows++;
+      if (t === -1) return q;
+      if (t === CR && q + 1 < limit && b[q + 1] === NL) return q + 2;
+      return q + 1;
+    }
+  }
+
+  /** A cell that is not a plain number: quoted, a word, text, or padded. Returns the index of its terminator. */
+  private otherCell(b: Uint8Array, p: number, limit: number, final: boolean, c: number): number {
+    const { text, end } = this.cellText(b, p, limit, final);
+    this.textCell(c, text);
+    return end;
+  }
+
+  /** The text of the cell at p (unquoted) and the index of its terminator. */
+  private cellText(b: Uint8Array, p: number, limit: number, final: boolean): { text: string; end: number } {
+    const d = this.delimiter;
+    if (p < limit && b[p] === QUOTE) return this.quotedCell(b, p, limit, final);
+    let q = p;
+    while (q < limit) {
+      const t = b[q]!;
+      if (t === d || t === NL || t === CR) break;
+      q++;
+    }
+    return { text: this.decode(b, p, q), end: q };
+  }
+
+  /** A quoted cell starting at p: doubled quotes inside, newlines allowed, text after the closing quote kept (as Python's csv does). */
+  private quotedCell(b: Uint8Array, p: number, limit: number, final: boolean): { text: string; end: number } {
+    const d = this.delimiter;
+    let text = '';
+    let q = p + 1;
+    for (;;) {
+      const close = b.indexOf(QUOTE, q);
+      if (close < 0 || close >= limit) {
+        if (!final) throw NEED_MORE;
+        throw new DataError(this.file, 'a quoted field is never closed', { line: this.recordLine + this.extraLines });
+      }
+      text += this.decode(b, q, close);
+      if (close + 1 < limit && b[close + 1] === QUOTE) {
+        text += '"';
+        q = close + 2;
+        continue;
+      }
+      q = close + 1;
+      break;
+    }
+    for (let k = p; k < q; k++) if (b[k] === NL) this.extraLines++;
+    let e = q;
+    while (e < limit && b[e] !== d && b[e] !== NL && b[e] !== CR) e++;
+    if (e > q) text += this.decode(b, q, e);
+    return { text, end: e };
+  }
+
+  /** Stores a cell given as text into column c of the current row. */
+  private textCell(c: number, raw: string): void {
+    const row = this.rows;
+    if (this.kinds[c] === TEXT) {
+      const trimmed = raw.trim();
+      this.texts[c]!.set(row, MISSING_WORDS.has(trimmed) ? undefined : raw);
+      return;
+    }
+    const text = raw.trim();
+    const values = this.values[c]!;
+    if (MISSING_WORDS.has(text)) {
+      values[row] = NaN;
+      this.integral[c] = 0;
+      return;
+    }
+    const special = INFINITY_WORDS.get(text) ?? BOOLEAN_WORDS.get(text);
+    if (special !== undefined) {
+      values[row] = special;
+      if (!Number.isInteger(special)) this.integral[c] = 0;
+      this.sawNumber[c] = 1;
+      return;
+    }
+    const bytes = new TextEncoder().encode(text);
+    const v = this.scanner.scan(bytes, 0, bytes.length);
+    if (bytes.length > 0 && this.scanner.end === bytes.length) {
+      values[row] = v;
+      if (!this.scanner.integral) this.integral[c] = 0;
+      this.sawNumber[c] = 1;
+      return;
+    }
+    if (this.sawNumber[c] === 0) {
+      // Nothing but missing cells so far: this is a text column (class names, file names).
+      this.kinds[c] = TEXT;
+      const builder = new TextBuilder(this.names![c]!, Math.min(this.capacity, 1 << 16), row);
+      builder.set(row, raw);
+      this.texts[c] = builder;
+      this.values[c] = new Float64Array(0);
+      return;
+    }
+    const hint = /^[-+]?\d+,\d+$/.test(text) ? ' (a decimal comma? write numbers with a point)' : '';
+    throw new DataError(this.file, `non-numeric cell ${JSON.stringify(clip(raw))} in a numeric column${hint}`, {
+      line: this.recordLine + this.extraLines,
+      column: this.names![c]!,
+    });
+  }
+
+  private fieldCountError(fieldsSeen: number, b: Uint8Array, q: number, limit: number, final: boolean): DataError {
+    let fields = fieldsSeen;
+    if (q < limit && b[q] === this.delimiter) {
+      // Count the rest of the record's fields for the message.
+      let p = q + 1;
+      for (;;) {
+        fields++;
+        let end: number;
+        try {
+          end = this.cellText(b, p, limit, final).end;
+        } catch (e) {
+          if (e === NEED_MORE) break;
+          throw e;
+        }
+        if (end >= limit || b[end] !== this.delimiter) break;
+        p = end + 1;
+      }
+    }
+    return new DataError(this.file, `${fields} fields but the ${this.hasHeader ? 'header has' : 'first row has'} ${this.width}`, {
+      line: this.recordLine + this.extraLines,
+    });
+  }
+
+  /** Splits one record into unquoted field strings (used for the first record). */
+  private splitRecord(b: Uint8Array, i: number, limit: number, final: boolean): { fields: string[]; next: number } {
+    const fields: string[] = [];
+    let p = i;
+    for (;;) {
+      const { text, end } = this.cellText(b, p, limit, final);
+      fields.push(text);
+      if (end < limit && b[end] === this.delimiter) {
+        p = end + 1;
+        continue;
+      }
+      if (end >= limit) return { fields, next: end };
+      return { fields, next: b[end] === CR && end + 1 < limit && b[end + 1] === NL ? end + 2 : end + 1 };
+    }
+  }
+
+  private grow(): void {
+    const next = Math.max(16, this.capacity * 2);
+    this.values = this.values.map((v, c) => {
+      if (this.kinds[c] === TEXT) return v;
+      const bigger = new Float64Array(next);
+      bigger.set(v.subarray(0, this.rows));
+      return bigger;
+    });
+    this.capacity = next;
+  }
+
+  private decode(b: Uint8Array, start: number, end: number): string {
+    // ASCII is the common case and needs no decoder.
+    let ascii = true;
+    for (let k = start; k < end; k++) {
+      if (b[k]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii) return this.utf8.decode(b.subarray(start, end));
+    let s = '';
+    for (let k = start; k < end; k++) s += String.fromCharCode(b[k]!);
+    return s;
+  }
+}
+
+/**
+ * A first record is a header unless all its cells are numbers. pandas writes unnamed columns as
+ * `0,1,...,k-1`, which is a header too (for k >= 2; a lone `0` is taken as data).
+ */
+function looksLikeHeader(fields: readonly string[]): boolean {
+  const scanner = new DecimalScanner();
+  const encoder = new TextEncoder();
+  let allNumbers = true;
+  for (const f of fields) {
+    const t = f.trim();
+    if (MISSING_WORDS.has(t) && t !== '') continue;
+    const bytes = encoder.encode(t);
+    scanner.scan(bytes, 0, bytes.length);
+    if (bytes.length === 0 || scanner.end !== bytes.length) {
+      if (!INFINITY_WORDS.has(t) && !BOOLEAN_WORDS.has(t)) allNumbers = false;
+    }
+  }
+  if (!allNumbers) return true;
+  return fields.length >= 2 && fields.every((f, k) => f.trim() === String(k));
+}
+
+/** The most frequent of , tab ; | outside quotes in the first line (`,` when none). */
+function sniffDelimiter(b: Uint8Array, i: number, limit: number): number {
+  const candidates = [0x2c, 0x09, 0x3b, 0x7c];
+  const counts = [0, 0, 0, 0];
+  let quoted = false;
+  for (let k = i; k < limit; k++) {
+    const c = b[k]!;
+    if (c === QUOTE) quoted = !quoted;
+    else if (!quoted && (c === NL || c === CR)) break;
+    else if (!quoted) {
+      const at = candidates.indexOf(c);
+      if (at >= 0) counts[at]!++;
+    }
+  }
+  let best = 0;
+  for (let k = 1; k < 4; k++) if (counts[k]! > counts[best]!) best = k;
+  return candidates[best]!;
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}

@@ -1,0 +1,203 @@
+/**
+ * Decimal numbers straight from UTF-8 bytes to correctly rounded doubles, without making a
+ * string per cell: the text tables of predictions hold tens of millions of them.
+ *
+ * Fast paths, both exact:
+ *  - up to 15 significant digits and a power of ten within 10^±22: one multiplication or
+ *    division of two exactly held doubles, correctly rounded by IEEE arithmetic (Clinger);
+ *  - 16 to 19 significant digits (what `repr` of a float64 writes), same powers: the digits
+ *    are held exactly as a double-double, scaled by the power of ten with error-free products
+ *    (Dekker), and the result rounded once. That rounding is exact unless the true value lies
+ *    within a 2^-30 ulp of a halfway point between two doubles, which is detected and, like
+ *    every other form (more digits, larger exponents), handed to the engine's own conversion.
+ */
+
+const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+const SPLITTER = 134217729; // 2^27 + 1, Dekker's split constant
+const bits = new Float64Array(1);
+const bitsHi = new Uint32Array(bits.buffer, HOST_HI_WORD_OFFSET(), 1);
+const bitsLo = new Uint32Array(bits.buffer, 4 - HOST_HI_WORD_OFFSET(), 1);
+
+function HOST_HI_WORD_OFFSET(): number {
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 4 : 0;
+}
+
+/**
+ * Scans one number at bytes[i, limit) and records where it stopped. Reusable, so the hot loop
+ * allocates nothing per cell.
+ */
+export class DecimalScanner {
+  /** Index just past the number's last byte (equal to the start when there was no number). */
+  end = 0;
+  /** True when the literal was an integer: digits only, no point, no exponent. */
+  integral = false;
+
+  /**
+   * The value of the longest number literal at `i` (sign, digits, optional fraction, optional
+   * exponent). When there is none, returns NaN with `end === i`. The caller decides whether
+   * what follows `end` is an acceptable terminator.
+   */
+  scan(b: Uint8Array, i: number, limit: number): number {
+    const start = i;
+    let c = i < limit ? b[i]! : 0;
+    let negative = false;
+    if (c === 0x2d || c === 0x2b) {
+      negative = c === 0x2d;
+      i++;
+      c = i < limit ? b[i]! : 0;
+    }
+    let head = 0; // first 15 significant digits
+    let tail = 0; // next up to 4
+    let tailDigits = 0;
+    let significant = 0;
+    let exponent = 0;
+    let digits = 0;
+    let lost = false; // more than 19 significant digits
+    while (c >= 0x30 && c <= 0x39) {
+      const d = c - 0x30;
+      digits++;
+      if (significant === 0 && d === 0) {
+        // leading zero
+      } else if (significant < 15) {
+        head = head * 10 + d;
+        significant++;
+      } else if (significant < 19) {
+        tail = tail * 10 + d;
+        tailDigits++;
+        significant++;
+      } else {
+        lost = true;
+        exponent++;
+      }
+      i++;
+      c = i < limit ? b[i]! : 0;
+    }
+    let integral = true;
+    if (c === 0x2e) {
+      integral = false;
+      i++;
+      c = i < limit ? b[i]! : 0;
+      while (c >= 0x30 && c <= 0x39) {
+        const d = c - 0x30;
+        digits++;
+        if (significant === 0 && d === 0) {
+          exponent--;
+        } else if (significant < 15) {
+          head = head * 10 + d;
+          significant++;
+          exponent--;
+        } else if (significant < 19) {
+          tail = tail * 10 + d;
+          tailDigits++;
+          significant++;
+          exponent--;
+        } else {
+          lost = true;
+        }
+        i++;
+        c = i < limit ? b[i]! : 0;
+      }
+    }
+    if (digits === 0) {
+      this.end = start;
+      this.integral = false;
+      return NaN;
+    }
+    if (c === 0x65 || c === 0x45) {
+      let j = i + 1;
+      let e = j < limit ? b[j]! : 0;
+      let expNegative = false;
+      if (e === 0x2d || e === 0x2b) {
+        expNegative = e === 0x2d;
+        j++;
+        e = j < limit ? b[j]! : 0;
+      }
+      if (e >= 0x30 && e <= 0x39) {
+        let value = 0;
+        while (e >= 0x30 && e <= 0x39) {
+          // Clamped: any exponent this large is already overflow or underflow.
+          if (value < 100000) value = value * 10 + (e - 0x30);
+          j++;
+          e = j < limit ? b[j]! : 0;
+        }
+        exponent += expNegative ? -value : value;
+        integral = false;
+        i = j;
+      }
+      // "1e" or "1e+" without digits: the number ends before the 'e' (the caller sees the 'e').
+    }
+    this.end = i;
+    this.integral = integral;
+    let v: number;
+    if (significant === 0) v = 0;
+    else if (lost || exponent < -22 || exponent > 22) v = slow(b, start, i);
+    else if (tailDigits === 0) v = exponent < 0 ? head / POW10[-exponent]! : head * POW10[exponent]!;
+    else v = longDigits(head, tail, tailDigits, exponent, b, start, i);
+    return negative ? -v : v;
+  }
+}
+
+/** The engine's own conversion of bytes[start, end) (ASCII), for the rare forms the fast paths leave. */
+function slow(b: Uint8Array, start: number, end: number): number {
+  let s = '';
+  for (let k = start; k < end; k++) s += String.fromCharCode(b[k]!);
+  const v = Number(s);
+  return v < 0 ? -v : v; // the sign is applied by the caller
+}
+
+/**
+ * head·10^t + tail (16 to 19 significant digits) times 10^exponent, |exponent| ≤ 22, correctly
+ * rounded. See the module comment.
+ */
+function longDigits(head: number, tail: number, t: number, exponent: number, b: Uint8Array, start: number, end: number): number {
+  // W = head * 10^t + tail exactly, as wh + wl.
+  const scale = POW10[t]!;
+  const p = head * scale;
+  const pErr = twoProductError(head, scale, p);
+  const wh = p + tail;
+  const wErr = tail - (wh - p); // exact: |tail| < |p| and wh = fl(p + tail)
+  const wl = wErr + pErr;
+  let res: number;
+  let err: number;
+  if (exponent < 0) {
+    const d = POW10[-exponent]!;
+    const q1 = wh / d;
+    const prod = q1 * d;
+    const prodErr = twoProductError(q1, d, prod);
+    const r = wh - prod - prodErr + wl;
+    const q2 = r / d;
+    res = q1 + q2;
+    err = q2 - (res - q1);
+  } else {
+    const d = POW10[exponent]!;
+    const ph = wh * d;
+    const pl = twoProductError(wh, d, ph) + wl * d;
+    res = ph + pl;
+    err = pl - (res - ph);
+  }
+  // res is the correctly rounded value unless the exact one is within a hair of halfway between
+  // res and a neighbour (|err| near half an ulp), or res is a power of two (uneven neighbours).
+  bits[0] = res;
+  const hi = bitsHi[0]!;
+  const lo = bitsLo[0]!;
+  const biased = (hi >>> 20) & 0x7ff;
+  if ((hi & 0xfffff) === 0 && lo === 0) return slow(b, start, end);
+  bits[0] = 0;
+  bitsHi[0] = (biased - 52) << 20;
+  const halfUlp = bits[0] / 2;
+  const margin = halfUlp * 2 ** -29;
+  const distance = Math.abs(Math.abs(err) - halfUlp);
+  if (distance <= margin || !(biased > 60)) return slow(b, start, end);
+  return res;
+}
+
+/** The exact error of the rounded product p = fl(a * b), by Dekker's splitting (no FMA in JS). */
+function twoProductError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}

@@ -8,6 +8,9 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ENTRIES } from './catalog/index.js';
 import { KernelWorker } from './client/kernelWorker.js';
 import { createLanguageClient } from './client/languageClient.js';
+import { PredictionsTreeProvider, RunsTreeProvider } from './client/runsTree.js';
+import { WorkspaceRuns } from './client/workspaceRuns.js';
+import type { RunsSnapshot } from './data/runs/session.js';
 import { CATALOG_VIEW_TYPE, CatalogPanel } from './dashboard/catalogPanel.js';
 import type { CatalogViewState } from './protocol.js';
 
@@ -19,12 +22,31 @@ export interface LossLensApi {
   catalogSize: number;
   /** Resolves when the language server is running (after a Python document opened). */
   languageServerReady(): Promise<void>;
+  /** The workspace's training runs and prediction files (scans on first use). */
+  runs(): Promise<RunsSnapshot | undefined>;
+  /** Resolves with the next snapshot that differs from the current one (live updates). */
+  nextRunsChange(): Promise<RunsSnapshot>;
 }
 
 export function activate(context: vscode.ExtensionContext): LossLensApi {
   const log = vscode.window.createOutputChannel('Loss Lens', { log: true });
   const worker = new KernelWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath);
   context.subscriptions.push(log, { dispose: () => worker.dispose() });
+
+  // Training logs are read in a second worker, so a long read never queues behind a kernel.
+  const runs = new WorkspaceRuns(vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath, log);
+  const runsView = vscode.window.createTreeView('lossLens.runs', { treeDataProvider: new RunsTreeProvider(runs), showCollapseAll: true });
+  const predictionsView = vscode.window.createTreeView('lossLens.predictions', { treeDataProvider: new PredictionsTreeProvider(runs) });
+  context.subscriptions.push(
+    runs,
+    runsView,
+    predictionsView,
+    runs.onDidChange((snap) => {
+      runsView.badge = snap.issues.length > 0 ? { value: snap.issues.length, tooltip: `${snap.issues.length} problem(s) reading training logs` } : undefined;
+      runsView.message = snap.runs.length === 0 ? undefined : snap.truncated ? 'The search stopped at its entry limit; narrow lossLens.runs.logGlobs.' : undefined;
+    }),
+    vscode.commands.registerCommand('lossLens.refreshRuns', () => runs.refresh()),
+  );
 
   context.subscriptions.push(
     vscode.commands.registerCommand('lossLens.showCatalog', (api?: unknown) =>
@@ -69,6 +91,14 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
   return {
     catalogSize: ENTRIES.length,
     languageServerReady: () => startLanguageServer(),
+    runs: () => runs.snapshot(),
+    nextRunsChange: () =>
+      new Promise<RunsSnapshot>((resolve) => {
+        const once = runs.onDidChange((snap) => {
+          once.dispose();
+          resolve(snap);
+        });
+      }),
   };
 }
 

@@ -99,4 +99,17 @@ export const DEMO_VIEWS = [
       return {};
     },
   },
+  {
+    file: '04-training-runs.png',
+    view: 'the Loss Lens side bar: the demo workspace training runs (one expanded to its tags) and prediction files',
+    async show(page) {
+      await page.locator('.activitybar .action-item a[aria-label^="Loss Lens"]').first().click();
+      const run = page.locator('.monaco-list-row', { hasText: 'logs/cifar10/version_0' }).first();
+      await run.waitFor({ state: 'visible', timeout: 30_000 });
+      await run.click();
+      await page.locator('.monaco-list-row', { hasText: 'train_loss' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await sleep(300);
+      return {};
+    },
+  },
 ];

@@ -8,6 +8,7 @@
  * existing run is read by its run's source). The editor runs a session in its worker thread,
  * so parsing never blocks the extension host; the CLI and tests can use it directly.
  */
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { DEFAULT_LOG_GLOBS, type DiscoveredLog, type DiscoveredPrediction, type DiscoveryOptions, discover } from '../discovery.js';
@@ -89,8 +90,11 @@ export class RunsSession {
     const next = new Map<string, TrackedSource>();
     for (const f of found) {
       const key = sourceKey(f.log);
-      // Keep what was already read of a log that is still there: only its new bytes are read.
-      next.set(key, this.sources.get(key) ?? { ...f, source: openLogSource(f.log), failure: undefined });
+      // Keep what was already read of a log that is still whole: only its new bytes are read.
+      // A source one of whose files went away is read afresh, so deleted points disappear.
+      const known = this.sources.get(key);
+      const intact = known !== undefined && known.source.files().every((file) => existsSync(file));
+      next.set(key, intact ? { ...known, log: f.log } : { ...f, source: openLogSource(f.log), failure: undefined });
     }
     this.sources = next;
     await this.updateSources([...next.values()], read);
@@ -108,7 +112,7 @@ export class RunsSession {
     for (const path of paths) {
       const owners = this.owners(path);
       for (const o of owners) touched.add(o);
-      if (owners.length === 0 && this.mayBeNewLog(path)) rediscover = true;
+      if (this.changesRunSet(path, owners.length > 0)) rediscover = true;
     }
     if (rediscover) return this.scan(read);
     if (touched.size === 0) return undefined;
@@ -216,15 +220,25 @@ export class RunsSession {
     return result;
   }
 
-  private mayBeNewLog(path: string): boolean {
-    for (const root of this.options.roots) {
-      if (!isInside(path, root)) continue;
-      const rel = path.slice(root.length).replace(/^[\\/]+/, '').split(sep).join('/');
-      if (this.isLogPath(rel)) return true;
-      // A new folder (a run created by mkdir, or a deleted one) can hold or have held logs.
-      if (!/\.[A-Za-z0-9]+$/.test(rel)) return true;
+  /**
+   * Whether a changed path can add or remove a run, which only a new walk finds out: a new
+   * log file no source reads, a new folder (a run created, or moved in), or something
+   * deleted that a source was reading (a file, or a folder holding one).
+   */
+  private changesRunSet(path: string, owned: boolean): boolean {
+    const root = this.options.roots.find((r) => isInside(path, r));
+    if (root === undefined) return false;
+    let st: Stats | undefined;
+    try {
+      st = statSync(path);
+    } catch {
+      st = undefined;
     }
-    return false;
+    if (st === undefined) return owned || this.watchedFiles().some((f) => isInside(f, path));
+    if (st.isDirectory()) return !owned;
+    if (owned) return false;
+    const rel = path.slice(root.length).replace(/^[\\/]+/, '').split(sep).join('/');
+    return this.isLogPath(rel);
   }
 }
 

@@ -112,12 +112,14 @@ export class StoredArray {
   async *chunks(rowsPerChunk: number, options: ReadOptions = {}): AsyncGenerator<RowChunk> {
     if (!Number.isInteger(rowsPerChunk) || rowsPerChunk < 1) throw new DataError(this.file, `rows per chunk must be a positive integer, not ${rowsPerChunk}`);
     if (this.fortranOrder && this.shape.length > 1 && !this.source.seekable) {
-      const whole = await this.read(options);
+      const whole = await this.read({ signal: options.signal });
       const rowElements = this.size / Math.max(this.rows, 1);
       for (let s = 0; s < this.rows; s += rowsPerChunk) {
         const e = Math.min(this.rows, s + rowsPerChunk);
         const data = whole.data.subarray(s * rowElements, e * rowElements) as OutputArray;
         yield { start: s, end: e, tensor: { ...whole, shape: [e - s, ...this.shape.slice(1)], data } };
+        // Progress counts rows here, as on the streaming path below.
+        options.onProgress?.(e, this.rows);
       }
       return;
     }

@@ -1,0 +1,350 @@
+/**
+ * Text and columnar tables (CSV/TSV, JSON lines, JSON, Parquet) beyond the fixtures: the CSV
+ * parser fed in pieces split at every byte, header and delimiter detection, pandas' missing
+ * words, decimal conversion against the engine's own (correct) parse, JSON shapes, and the
+ * pairing of predictions with targets, including every shape-mismatch message.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { CsvTableParser, readCsv } from '../../src/data/arrays/csv.js';
+import { DecimalScanner } from '../../src/data/arrays/decimal.js';
+import { checkPairShapes, openArrayFile, readArrays, readPredictionsAndTargets, roleScore, tableArrays } from '../../src/data/arrays/index.js';
+import { readJson, readJsonl } from '../../src/data/arrays/json.js';
+import type { NumericColumn, Table } from '../../src/data/arrays/table.js';
+import { EXPECTED, fixture, numbers, rejectsWith, tempDir } from './arrays-helpers.js';
+
+function parseInPieces(bytes: Uint8Array, cuts: number[], file = 'mem.csv'): Table {
+  const parser = new CsvTableParser(file, bytes.length, undefined, undefined, 'csv');
+  let buffer = new Uint8Array(0);
+  let position = 0;
+  const points = [...cuts.filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b), bytes.length];
+  for (const point of points) {
+    const piece = bytes.subarray(position, point);
+    position = point;
+    const joined = new Uint8Array(buffer.length + piece.length);
+    joined.set(buffer);
+    joined.set(piece, buffer.length);
+    const final = position === bytes.length;
+    const consumed = parser.consume(joined, joined.length, final);
+    buffer = joined.slice(consumed);
+  }
+  return parser.finish();
+}
+
+function column(t: Table, name: string): NumericColumn {
+  const c = t.columns.find((x) => x.name === name);
+  assert.ok(c && c.kind === 'numeric', `numeric column ${name}`);
+  return c;
+}
+
+describe('CSV parsing', () => {
+  test('split at every byte, the fixtures parse as they do whole', async () => {
+    for (const rel of ['csv/quoted_crlf.csv', 'csv/both.csv', 'csv/labels.tsv']) {
+      const bytes = readFileSync(fixture(rel));
+      const whole = await readCsv(fixture(rel));
+      const parser = (cuts: number[]): Table => {
+        const p = new CsvTableParser(fixture(rel), bytes.length, rel.endsWith('.tsv') ? '\t' : undefined, undefined, 'csv');
+        let buffer = new Uint8Array(0);
+        let pos = 0;
+        for (const point of [...cuts, bytes.length]) {
+          const joined = Buffer.concat([buffer, bytes.subarray(pos, point)]);
+          pos = point;
+          const consumed = p.consume(joined, joined.length, pos === bytes.length);
+          buffer = joined.subarray(consumed);
+        }
+        return p.finish();
+      };
+      for (let cut = 1; cut < bytes.length; cut++) {
+        const t = parser([cut]);
+        assert.equal(t.rows, whole.rows, `${rel} cut at ${cut}`);
+        assert.deepEqual(tableArrays(t).map((a) => [a.name, numbers(a)]), tableArrays(whole).map((a) => [a.name, numbers(a)]), `${rel} cut at ${cut}`);
+      }
+    }
+  });
+
+  test('header detection: names, all numbers, pandas unnamed 0..k', () => {
+    const enc = (s: string): Uint8Array => Buffer.from(s);
+    const named = parseInPieces(enc('a,b\n1,2\n'), []);
+    assert.deepEqual(named.columns.map((c) => c.name), ['a', 'b']);
+    assert.equal(named.rows, 1);
+    const bare = parseInPieces(enc('1,2\n3,4\n'), []);
+    assert.deepEqual(bare.columns.map((c) => c.name), ['0', '1']);
+    assert.equal(bare.rows, 2);
+    const unnamed = parseInPieces(enc('0,1\n3,4\n'), []);
+    assert.equal(unnamed.rows, 1, 'pandas writes 0,1 as the header of unnamed columns');
+    const explicit = new CsvTableParser('x.csv', 8, ',', false, 'csv');
+    explicit.consume(enc('0,1\n3,4\n'), 8, true);
+    assert.equal(explicit.finish().rows, 2);
+  });
+
+  test('delimiters, BOM, blank lines, missing words, infinities, booleans, padding', () => {
+    const t = parseInPieces(Buffer.from('\ufeffy;p;q\n1;NaN; 2.5 \n\n0;-inf;\n1;inf;NA\nTrue;1e3;+7\n'), [5, 17]);
+    assert.deepEqual(t.columns.map((c) => c.name), ['y', 'p', 'q']);
+    assert.deepEqual(Array.from(column(t, 'y').values), [1, 0, 1, 1]);
+    assert.deepEqual(Array.from(column(t, 'p').values), [NaN, -Infinity, Infinity, 1000]);
+    assert.deepEqual(Array.from(column(t, 'q').values), [2.5, NaN, NaN, 7]);
+    assert.equal(column(t, 'y').integral, true);
+    assert.equal(t.locate(1).line, 4, 'rows after a blank line keep their file line');
+  });
+
+  test('a text column becomes category codes; a class-name column stays text even if it starts empty', () => {
+    const t = parseInPieces(Buffer.from('label,p\n,0.1\ncat,0.2\ndog,0.3\ncat,0.4\n'), []);
+    const arrays = tableArrays(t);
+    const label = arrays.find((a) => a.name === 'label')!;
+    assert.deepEqual(numbers(label), [-1, 0, 1, 0]);
+    assert.deepEqual(label.categories, ['cat', 'dog']);
+  });
+
+  test('every CSV failure names the file, the line and the column', async () => {
+    const t = tempDir();
+    try {
+      const cases: [string, string, string, number | undefined, string | undefined][] = [
+        ['comma.csv', 'y,p\n1,0.5\n0,"0,25"\n', 'non-numeric cell "0,25" in a numeric column (a decimal comma? write numbers with a point)', 3, 'p'],
+        ['late_text.csv', 'y,p\n1,0.5\n0,abc\n', 'non-numeric cell "abc" in a numeric column', 3, 'p'],
+        ['multiline.csv', 'note,p\n"a\nb",0.5\n"c",x\n', 'non-numeric cell "x"', 4, 'p'],
+        ['few.csv', 'y,p\n1,0.5\n0\n', '1 fields but the header has 2', 3, undefined],
+        ['dup.csv', 'y,y\n1,2\n', "column name 'y' appears twice (columns 1 and 2)", 1, 2 as never],
+        ['empty.csv', '', 'empty file: no header and no rows', undefined, undefined],
+      ];
+      for (const [name, text, message, line, col] of cases) {
+        const p = t.write(name, text);
+        const e = await rejectsWith(readCsv(p), p, message);
+        assert.equal(e.location.line, line, `${name} line`);
+        if (col !== undefined) assert.equal(e.location.column, col, `${name} column`);
+      }
+      await rejectsWith(readCsv(t.write('d.csv', 'a\n'), { delimiter: '"' }), t.dir, 'delimiter must be one character other than a quote or newline');
+    } finally {
+      t.done();
+    }
+  });
+
+  test('chunked reading across the 4 MiB buffer keeps every row', async () => {
+    const t = tempDir();
+    try {
+      const n = 300_000;
+      let text = 'target,pred\n';
+      for (let i = 0; i < n; i++) text += `${i % 3},${(i * 0.000123456789).toPrecision(12)}\n`;
+      const p = t.write('big.csv', text);
+      const progress: number[] = [];
+      const table = await readCsv(p, { onProgress: (d) => progress.push(d) });
+      assert.equal(table.rows, n);
+      assert.ok(progress.length >= 2);
+      const pred = column(table, 'pred').values;
+      for (const i of [0, 1, 123_457, n - 1]) assert.equal(pred[i], Number((i * 0.000123456789).toPrecision(12)));
+      const controller = new AbortController();
+      controller.abort();
+      await rejectsWith(readCsv(p, { signal: controller.signal }), p, 'read cancelled');
+    } finally {
+      t.done();
+    }
+  });
+});
+
+describe('decimal conversion', () => {
+  const scanner = new DecimalScanner();
+  const scan = (s: string): number => {
+    const b = Buffer.from(s);
+    const v = scanner.scan(b, 0, b.length);
+    assert.equal(scanner.end, b.length, `whole of ${s} consumed`);
+    return v;
+  };
+
+  test('every double written by repr, toPrecision and toExponential parses to itself', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 1, max: 21 }), (x, digits) => {
+        for (const s of [String(x), x.toPrecision(digits), x.toExponential(Math.min(20, digits)), x.toFixed(Math.min(20, digits))]) {
+          if (!/^-?\d/.test(s) || s.includes('e+') === false && Math.abs(x) >= 1e21 && s === x.toFixed(Math.min(20, digits))) continue;
+          assert.ok(Object.is(scan(s), Number(s)), `${s}: ${scan(s)} vs ${Number(s)}`);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('random digit strings of 1 to 25 digits and any exponent round as the engine does', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9][0-9]{0,24}$/), fc.integer({ min: -340, max: 310 }), fc.boolean(), (digits, exp, point) => {
+        const s = point && digits.length > 1 ? `${digits[0]}.${digits.slice(1)}e${exp}` : `${digits}e${exp}`;
+        assert.ok(Object.is(scan(s), Number(s)), s);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('near-halfway cases and the edges of the fast paths', () => {
+    for (const s of [
+      '9007199254740993',
+      '9007199254740992.5',
+      '1.00000000000000011102230246251565',
+      '2.2250738585072011e-308',
+      '4.9406564584124654e-324',
+      '2.4703282292062328e-324',
+      '1e22',
+      '1e23',
+      '123456789012345678e-22',
+      '0.1000000000000000055511151231257827',
+      '-0',
+      '-0.0e5',
+      '00012.500',
+      '.5',
+      '5.',
+      '1.7976931348623159e308',
+    ]) {
+      assert.ok(Object.is(scan(s), Number(s)), s);
+    }
+    const b = Buffer.from('1e+x');
+    scanner.scan(b, 0, b.length);
+    assert.equal(scanner.end, 1, 'an exponent without digits is not part of the number');
+  });
+});
+
+describe('JSON tables', () => {
+  test('records with keys that come and go are missing cells, as in pandas', async () => {
+    const t = tempDir();
+    try {
+      const p = t.write('r.jsonl', '{"a": 1, "b": [1, 2]}\n\n{"a": 2.5}\n{"c": "x", "b": [3, NaN]}\n');
+      const table = await readJsonl(p);
+      assert.equal(table.rows, 3);
+      const arrays = Object.fromEntries(tableArrays(table).map((a) => [a.name, a]));
+      assert.deepEqual(numbers(arrays.a!), [1, 2.5, NaN]);
+      assert.deepEqual(numbers(arrays.b!), [1, 2, NaN, NaN, 3, NaN]);
+      assert.deepEqual([...arrays.b!.shape], [3, 2]);
+      assert.deepEqual(numbers(arrays.c!), [-1, -1, 0]);
+      assert.equal(table.locate(1).line, 3);
+      const rows = await readJson(t.write('rows.json', '[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]'));
+      const [a] = tableArrays(rows);
+      assert.deepEqual([...a!.shape], [2, 2, 2]);
+      assert.equal(a!.name, 'rows');
+      assert.equal(a!.dtype, 'int64');
+    } finally {
+      t.done();
+    }
+  });
+
+  test('every JSON failure names the file and where', async () => {
+    const t = tempDir();
+    try {
+      const cases: [string, string, string, number | undefined][] = [
+        ['mixed.jsonl', '{"a": 1}\n[1]\n', 'a bare a list among records: every row must have the same form', 2],
+        ['nested.jsonl', '{"a": {"x": 1}}\n', 'an object is not a number, list, string or null', 1],
+        ['ragged.json', '[[1, [2]], [3, 4]]', 'a ragged list', undefined],
+        ['scalar.json', '3', 'the top-level value is number 3', undefined],
+        ['cols.json', '{"a": [1, 2], "b": [1]}', "column 'b' has 1 rows but 'a' has 2", undefined],
+        ['notlist.json', '{"a": 5}', "column 'a' is number 5, not a list", undefined],
+        ['empty.jsonl', '\n\n', 'empty file: no rows', undefined],
+        ['bad.json', '{"a": [1, 2,]}', 'invalid JSON', 1],
+        ['deep.jsonl', `${'['.repeat(40)}1${']'.repeat(40)}\n`, 'lists nested deeper than 32', 1],
+      ];
+      for (const [name, text, message, line] of cases) {
+        const p = t.write(name, text);
+        const e = await rejectsWith(name.endsWith('.jsonl') ? readJsonl(p) : readJson(p), p, message);
+        if (line !== undefined) assert.equal(e.location.line, line, name);
+      }
+    } finally {
+      t.done();
+    }
+  });
+});
+
+describe('pairing predictions with targets', () => {
+  test('by name in one file (npz, safetensors, CSV, JSON, Parquet)', async () => {
+    const cases: [string, string, string][] = [
+      ['npz/stored.npz', 'y_pred', 'y_true'],
+      ['npz/deflated.npz', 'logits', 'labels'],
+      ['safetensors/model.safetensors', 'y_pred', 'y_true'],
+      ['csv/both.csv', 'prediction', 'target'],
+      ['json/columns.json', 'y_pred', 'y_true'],
+      ['parquet/preds_snappy.parquet', 'pred', 'target'],
+    ];
+    for (const [rel, p, t] of cases) {
+      const pair = await readPredictionsAndTargets({ files: [fixture(rel)], ...(rel.endsWith('parquet') ? { predictions: 'pred', targets: 'target' } : {}) });
+      assert.equal(pair.predictions.name, p, rel);
+      assert.equal(pair.targets.name, t, rel);
+      assert.deepEqual(numbers(pair.targets), EXPECTED[rel]!.arrays![t]!.values, rel);
+    }
+  });
+
+  test('two files, one array each: predictions then targets; rows limit both', async () => {
+    const pair = await readPredictionsAndTargets({ files: [fixture('npy/f32_c.npy'), fixture('npy/i32_be.npy')], rows: { start: 1, end: 3 } }).catch((e) => e);
+    // (4, 3) against (3,): 4 samples against 3.
+    assert.match(String(pair), /predictions 'f32_c' .* have shape \(4, 3\) but targets 'i32_be' .* have shape \(3,\): 4 samples against 3/);
+    const ok = await readPredictionsAndTargets({ files: [fixture('npz/deflated.npz'), fixture('npz/stored.npz')], predictions: 'logits', targets: 'y_true' }).catch((e) => e);
+    assert.match(String(ok), /\(50, 5\) but targets 'y_true' .* \(6,\)/);
+    const t = tempDir();
+    try {
+      const csvP = t.write('preds.csv', 'pred_0,pred_1\n0.2,0.8\n0.6,0.4\n0.5,0.5\n');
+      const csvT = t.write('labels.csv', 'label\n1\n0\n1\n');
+      const pair2 = await readPredictionsAndTargets({ files: [csvP, csvT], rows: { start: 1, end: 3 } });
+      assert.deepEqual([...pair2.predictions.shape], [2, 2]);
+      assert.deepEqual(numbers(pair2.predictions), [0.6, 0.4, 0.5, 0.5]);
+      assert.deepEqual(numbers(pair2.targets), [0, 1]);
+      assert.equal(pair2.targets.dtype, 'int64');
+    } finally {
+      t.done();
+    }
+  });
+
+  test('ambiguous, missing and explicit names', async () => {
+    const t = tempDir();
+    try {
+      const amb = t.write('amb.csv', 'pred,preds,y\n1,2,3\n');
+      await rejectsWith(readPredictionsAndTargets({ files: [amb] }), amb, "several arrays could be the predictions: 'pred'", "'preds'");
+      const none = t.write('none.csv', 'a,b,c\n1,2,3\n');
+      await rejectsWith(readPredictionsAndTargets({ files: [none] }), none, 'no predictions found among');
+      const pick = await readPredictionsAndTargets({ files: [none], predictions: 'b', targets: 'c' });
+      assert.deepEqual([pick.predictions.name, pick.targets.name], ['b', 'c']);
+      await rejectsWith(readPredictionsAndTargets({ files: [none], predictions: 'zz' }), none, "no array named 'zz' for the predictions");
+      const two = t.write('two.csv', 'score,truth\n0.5,1\n');
+      const p = await readPredictionsAndTargets({ files: [two] });
+      assert.deepEqual([p.predictions.name, p.targets.name], ['score', 'truth'], 'two arrays: the unmatched one takes the other role');
+    } finally {
+      t.done();
+    }
+  });
+
+  test('shape rules: equal, class axis dropped (torch axis 1, Keras last), trailing 1', () => {
+    const info = (name: string, shape: number[]) => ({ name, file: `${name}.npy`, shape, dtype: 'float32' as const, stored: 'float32' });
+    for (const [p, t] of [
+      [[8, 3], [8, 3]],
+      [[8, 5], [8]],
+      [[8, 5, 4, 4], [8, 4, 4]],
+      [[8, 4, 4, 5], [8, 4, 4]],
+      [[8], [8, 1]],
+      [[8, 1], [8]],
+    ] as const) {
+      assert.doesNotThrow(() => checkPairShapes(info('p', [...p]), info('t', [...t])), `${p} vs ${t}`);
+    }
+    assert.throws(
+      () => checkPairShapes(info('logits', [8, 5, 4]), info('labels', [8, 3])),
+      (e: Error) =>
+        e.message ===
+        "logits.npy: predictions 'logits' (logits.npy) have shape (8, 5, 4) but targets 'labels' (labels.npy) have shape (8, 3): expected the same shape, or the predictions' shape without the class axis",
+    );
+    assert.throws(() => checkPairShapes(info('p', [8]), info('t', [7])), /8 samples against 7/);
+  });
+
+  test('name conventions', () => {
+    assert.equal(roleScore('y_pred', 'predictions'), 2);
+    assert.equal(roleScore('val_logits', 'predictions'), 1);
+    assert.equal(roleScore('LABELS', 'targets'), 2);
+    assert.equal(roleScore('epoch_y_true', 'targets'), 1);
+    assert.equal(roleScore('weights', 'targets'), 0);
+    assert.equal(roleScore('weights', 'predictions'), 0);
+  });
+
+  test('a table file serves rows and chunks like an archive', async () => {
+    const f = await openArrayFile(fixture('csv/preds.csv'));
+    const all = numbers(await f.read('pred'));
+    const rows = await f.readRows('pred', 2, 5);
+    assert.deepEqual(numbers(rows), all.slice(6, 15));
+    const seen: number[] = [];
+    for await (const c of f.chunks('pred', 5)) seen.push(...numbers(c.tensor));
+    assert.deepEqual(seen, all);
+    await rejectsWith(f.readRows('pred', 5, 100), fixture('csv/preds.csv'), 'rows [5, 100) are outside');
+    await f.close();
+    const arrays = await readArrays(fixture('csv/noheader.csv'));
+    assert.deepEqual([...arrays[0]!.shape], [5, 2], 'a file without a header is one array named after it');
+  });
+});

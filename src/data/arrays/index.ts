@@ -255,7 +255,7 @@ export function tableArrays(table: Table): NamedArray[] {
       const integral = parts.every((p) => p.integral);
       // k is 1 only for the lone column of a file without a header.
       const shape = k === 1 ? [rows] : [rows, k];
-      if (integral) {
+      if (integral && parts.every((p) => allSafeIntegers(p.values))) {
         const data = new BigInt64Array(rows * k);
         for (let j = 0; j < k; j++) {
           const v = parts[j]!.values;
@@ -277,7 +277,7 @@ export function tableArrays(table: Table): NamedArray[] {
     if (used.has(i)) return;
     if (c.kind === 'numeric') {
       const shape = [rows, ...(c.rowShape ?? (c.width === 1 ? [] : [c.width]))];
-      if (c.integral && c.values.length > 0) {
+      if (c.integral && c.values.length > 0 && allSafeIntegers(c.values)) {
         const data = new BigInt64Array(c.values.length);
         for (let r = 0; r < data.length; r++) data[r] = BigInt(c.values[r]!);
         out.push({ name: c.name, file: table.file, shape, dtype: 'int64', data, stored: 'int64', zeroCopy: false });
@@ -292,6 +292,12 @@ export function tableArrays(table: Table): NamedArray[] {
     out.push({ name: c.name, file: table.file, shape: [rows], dtype: 'int64', data, stored: 'text', zeroCopy: false, categories: c.categories });
   });
   return out;
+}
+
+/** True when every value converts to int64 exactly (the integral flag says so; this makes sure). */
+function allSafeIntegers(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isSafeInteger(values[i]!)) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -231,9 +231,9 @@ class RecordTableBuilder {
       else {
         const b = c.numeric!;
         const width = widthOf(c.rowShape);
+        // Rows of a list column whose shape is not known yet are widened when it is.
         for (let k = 0; k < width; k++) b.push(NaN);
-        // Rows of a list column whose shape is not known yet are patched when it is.
-        if (c.rowShape === undefined) b.integral = false;
+        b.integral = false;
       }
     }
     c.filled = Math.max(c.filled, upTo);

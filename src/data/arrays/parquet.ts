@@ -7,7 +7,12 @@
  * list of numbers per row (a row of logits), become the table's columns. Every failure of the
  * library on a damaged file is turned into a DataError naming the file.
  */
-import { parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
+import { parquetMetadataAsync, parquetSchema, type FileMetaData } from 'hyparquet';
+// The row-group level of the library (its own parquetRead leaves some promises of a damaged
+// file's other column chunks without a handler: they surface as unhandled rejections after the
+// read has already failed). Here every promise is awaited with allSettled.
+import { parquetReadAsync } from 'hyparquet/src/read.js';
+import { assembleAsync } from 'hyparquet/src/rowgroup.js';
 import { compressors } from 'hyparquet-compressors';
 import { DataError, checkCancelled, type ReadOptions } from '../errors.js';
 import { FileSource } from './source.js';
@@ -23,18 +28,28 @@ export async function readParquet(path: string, options: ReadOptions = {}): Prom
   const source = await FileSource.open(path);
   try {
     let done = 0;
-    const file = {
-      byteLength: source.size,
-      async slice(start: number, end?: number): Promise<ArrayBuffer> {
-        checkCancelled(path, options.signal);
-        const stop = Math.min(end ?? source.size, source.size);
-        if (!(start >= 0 && start <= stop)) throw new DataError(path, `the file's metadata points at bytes [${start}, ${end}) outside its ${source.size} bytes`);
-        const bytes = await source.read(start, stop - start);
-        done += bytes.length;
-        options.onProgress?.(Math.min(done, source.size), source.size);
-        return bytes.buffer.byteLength === bytes.length ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
-      },
+    const readSlice = async (start: number, end?: number): Promise<ArrayBuffer> => {
+      checkCancelled(path, options.signal);
+      const stop = Math.min(end ?? source.size, source.size);
+      if (!(start >= 0 && start <= stop)) throw new DataError(path, `the file's metadata points at bytes [${start}, ${end}) outside its ${source.size} bytes`);
+      const bytes = await source.read(start, stop - start);
+      done += bytes.length;
+      options.onProgress?.(Math.min(done, source.size), source.size);
+      return bytes.buffer.byteLength === bytes.length ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
     };
+    // The library starts reading column chunks while it plans a read; when planning then fails
+    // part way (damaged metadata) or a prefetched range is never awaited, those promises would
+    // reject with no handler. So: every slice promise is marked handled (callers that await it
+    // still see its error), and data reads wait for a gate opened only once planning succeeded;
+    // if it failed, they stay pending and are collected with everything else.
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const handled = (p: Promise<ArrayBuffer>): Promise<ArrayBuffer> => {
+      p.catch(() => undefined);
+      return p;
+    };
+    const metadataFile = { byteLength: source.size, slice: (start: number, end?: number) => handled(readSlice(start, end)) };
+    const file = { byteLength: source.size, slice: (start: number, end?: number) => handled(gate.then(() => readSlice(start, end))) };
     if (source.size < 12) throw new DataError(path, `truncated: ${source.size} bytes is too short for a Parquet file`, { offset: 0 });
     const head = await source.read(0, 4);
     const tail = await source.read(source.size - 4, 4);
@@ -43,7 +58,7 @@ export async function readParquet(path: string, options: ReadOptions = {}): Prom
     if (!magic(tail)) throw new DataError(path, 'truncated or damaged Parquet file: no PAR1 footer', { offset: source.size - 4 });
     let metadata: FileMetaData;
     try {
-      metadata = await parquetMetadataAsync(file);
+      metadata = await parquetMetadataAsync(metadataFile);
     } catch (e) {
       throw wrap(path, e, 'bad metadata');
     }
@@ -53,14 +68,24 @@ export async function readParquet(path: string, options: ReadOptions = {}): Prom
     const names = fields.map((f) => f.name);
     const pieces = new Map<string, Piece[]>(names.map((n) => [n, []]));
     try {
-      await parquetRead({
-        file,
-        metadata,
-        compressors,
-        onChunk: (chunk) => {
-          pieces.get(chunk.columnName)?.push({ rowStart: chunk.rowStart, rowEnd: chunk.rowEnd, data: chunk.columnData as ArrayLike<unknown> });
-        },
-      });
+      const groups = parquetReadAsync({ file, metadata, compressors });
+      openGate();
+      const raw = await Promise.allSettled(groups.flatMap((g) => g.asyncColumns.map((c) => c.data)));
+      const failed = raw.find((r) => r.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      const tree = parquetSchema(metadata);
+      for (const group of groups.map((g) => assembleAsync(g, tree))) {
+        const done = await Promise.allSettled(group.asyncColumns.map((c) => c.data));
+        group.asyncColumns.forEach((column, k) => {
+          const r = done[k]!;
+          if (r.status === 'rejected') throw r.reason;
+          let rowStart = group.groupStart + r.value.skipped;
+          for (const data of r.value.data) {
+            pieces.get(column.pathInSchema[0]!)?.push({ rowStart, rowEnd: rowStart + data.length, data: data as ArrayLike<unknown> });
+            rowStart += data.length;
+          }
+        });
+      }
     } catch (e) {
       throw wrap(path, e, 'damaged data');
     }

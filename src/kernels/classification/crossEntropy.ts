@@ -88,6 +88,38 @@ function indexRowsPlain(
   return counted;
 }
 
+/**
+ * Σₚ lossₚ of {@link indexRowsPlain} and the count of positions not ignored, without a
+ * per-position buffer: torch's 'mean' / 'sum' of cross_entropy when neither per-sample losses
+ * nor gradients are wanted. The additions happen in the same order as summing the buffer, so
+ * the result is the same to the last bit.
+ */
+export function softmaxIndexSumPlain(x: NumericArray, labels: NumericArray, rows: number, C: number, ignore: number | null): IndexSum {
+  const ignoreValue = ignore ?? NaN;
+  let counted = 0;
+  let total = 0;
+  for (let r = 0, base = 0; r < rows; r++, base += C) {
+    const y = labels[r]!;
+    if (y === ignoreValue) continue;
+    counted++;
+    let m = x[base]!;
+    for (let c = 1; c < C; c++) {
+      const v = x[base + c]!;
+      if (v > m) m = v;
+    }
+    let s = 0;
+    for (let c = 0; c < C; c++) s += Math.exp(x[base + c]! - m);
+    total += Math.log(s) - (x[base + y]! - m);
+  }
+  return { total, weight: counted };
+}
+
+/** A fused sum of losses and the weight torch's 'mean' divides it by. */
+export interface IndexSum {
+  total: number;
+  weight: number;
+}
+
 /** Any layout, with optional class weights and label smoothing. */
 function indexStrided(
   x: NumericArray,

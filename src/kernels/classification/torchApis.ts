@@ -14,10 +14,10 @@ import {
   torchBinaryCrossEntropy,
   torchBinaryCrossEntropySum,
 } from './binaryCrossEntropy.js';
-import { softmaxIndexLoss, softmaxProbabilityLoss } from './crossEntropy.js';
+import { softmaxIndexLoss, softmaxIndexSumPlain, softmaxProbabilityLoss } from './crossEntropy.js';
 import { torchvisionFocal } from './focal.js';
 import { type ClassLayout, layoutAt, positions, scaleByPosition, torchClassAxis, torchList, torchTypeName, toFloat64 } from './layout.js';
-import { checkTorchIndexTargets, inPlaceOperand, nllIndexLoss, nllLayout, reduceWeightedMean, requireFloatInput } from './torchNll.js';
+import { checkTorchIndexTargets, inPlaceOperand, nllIndexLoss, nllIndexSum, nllLayout, reduceWeightedMean, requireFloatInput } from './torchNll.js';
 import { versionAtLeast } from './version.js';
 
 /** Packs elementwise losses and their gradient into a result with torch's reduction applied. */
@@ -215,6 +215,15 @@ function negativeLogLikelihood(
 ): KernelResult {
   const layout = nllLayout(input, target, weight);
   checkTorchIndexTargets(input, target, weight, layout.classes, ignoreIndex);
+  if (!want.perSample && !want.grad && reduction !== 'none') {
+    const fused = softmax
+      ? layout.inner === 1 && weight === null && smoothing === 0
+        ? softmaxIndexSumPlain(input.data, target.data, layout.outer, layout.classes, ignoreIndex)
+        : null
+      : nllIndexSum(input.data, target.data, layout, weight === null ? null : toFloat64(weight), ignoreIndex);
+    // Same value as reduceWeightedMean over the buffer: the sum, or the sum over Σ w (NaN when 0/0).
+    if (fused !== null) return { value: out([], Float64Array.of(reduction === 'sum' ? fused.total : fused.total / fused.weight)) };
+  }
   const losses = new Float64Array(positions(layout));
   const grad = want.grad ? new Float64Array(input.size) : null;
   const w = weight === null ? null : toFloat64(weight);

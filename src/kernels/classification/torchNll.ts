@@ -122,6 +122,41 @@ export function nllIndexLoss(
 }
 
 /**
+ * Σₚ of {@link nllIndexLoss} and Σ w[yₚ], without a per-position buffer (for 'mean' / 'sum'
+ * without per-sample losses or gradients); the additions are in the buffer's order.
+ */
+export function nllIndexSum(
+  x: NumericArray,
+  labels: NumericArray,
+  layout: ClassLayout,
+  weight: Float64Array | null,
+  ignoreIndex: number,
+): { total: number; weight: number } {
+  const { outer, classes: C, inner } = layout;
+  let totalWeight = 0;
+  let total = 0;
+  if (inner === 1 && weight === null) {
+    for (let o = 0, base = 0; o < outer; o++, base += C) {
+      const y = labels[o]!;
+      if (y === ignoreIndex) continue;
+      totalWeight += 1;
+      total += -x[base + y]!;
+    }
+    return { total, weight: totalWeight };
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const y = labels[o * inner + i]!;
+      if (y === ignoreIndex) continue;
+      const w = weight === null ? 1 : weight[y]!;
+      totalWeight += w;
+      total += -(w * x[(o * C + y) * inner + i]!);
+    }
+  }
+  return { total, weight: totalWeight };
+}
+
+/**
  * torch's reduction for class-index targets: 'mean' divides by Σ w[yᵢ] over the positions not
  * ignored (NaN when that is 0, e.g. everything ignored), 'sum' adds, 'none' keeps positions.
  * Returns the value and the factor to scale the per-position gradient by.

@@ -1,0 +1,422 @@
+// Loss kernels against PyTorch 1.13 (CPU) and, for the memory-bound regression losses, a fused
+// C loop.
+//
+// Data: generated here from a fixed seed (float32, 1e7 elements; cross-entropy style inputs
+// 1e6 × 10; 1e6 elements with --quick) and written as raw little-endian files under
+// bench/.work/kernels/, which every side reads, so all three compute on the same numbers.
+// Ours: src/kernels bundled by esbuild as dist/kernels.js is, in a child Node process, called
+// the way a user calls it: evaluate({api, args, kwargs}) with Float32Array tensors (int64
+// labels as BigInt64Array, as an .npy reader hands them over), reduction 'mean', forward only;
+// then again with grad: true. Peer: torch with torch.set_num_threads(threads) in one
+// /usr/bin/python3 process, forward only (under no_grad) and forward + backward. Native: the
+// loop in bench/native/fused_losses.c, built with gcc -O3 -march=native at run time (skipped
+// with a note when gcc is missing). Every timing is the best of several runs after a warm-up;
+// the values of the three sides are compared and the suite fails if they disagree.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const title = 'Loss kernels';
+export const notes = [
+  'Ours is `evaluate()` from the kernel bundle, called as a user calls it (Float32Array tensors, int64 labels as BigInt64Array, reduction `mean`), float64 accumulation, result identical to the parity-tested kernels. The peer is PyTorch 1.13 on CPU with the same thread count, on the same float32 data, forward only under `torch.no_grad()`; the `with gradient` lines compare `evaluate(..., grad: true)` with torch forward + backward. The C peer is one fused double-accumulating loop over the two arrays (bench/native/fused_losses.c, `gcc -O3 -march=native`), the speed limit of a single core on this memory.',
+  'Elementwise losses use 1e7 elements; cross-entropy, NLL and the Keras categorical losses use 1e6 rows × 10 classes (1e7 logits). The Keras rows have no Keras to compare with (it is not installable here): their peer is the same Keras formula written in torch ops (clip, log, means), so the ratio measures the kernel, not Keras itself.',
+];
+
+// ------------------------------------------------------------------------------------ data
+
+/** mulberry32: small, fast and fixed, so every run sees the same inputs. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function normal(rand) {
+  // Box–Muller; 1 − u keeps the log finite.
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+/** The input arrays, by name: how to make each, its element type, and its length (× n). */
+function datasets(n, rows, classes) {
+  const f32 = (fill) => ({ type: 'f32', length: n, fill });
+  return {
+    a: f32((r) => normal(r)),
+    b: f32((r) => normal(r)),
+    // Probabilities strictly inside (0, 1), as a sigmoid output is.
+    prob: f32((r) => Math.min(Math.max(r(), 1e-6), 1 - 1e-6)),
+    bits: f32((r) => (r() < 0.5 ? 0 : 1)),
+    logits: f32((r) => 3 * normal(r)),
+    signs: f32((r) => (r() < 0.5 ? -1 : 1)),
+    ceLogits: { type: 'f32', length: rows * classes, fill: (r) => 2 * normal(r) },
+    labels: { type: 'i64', length: rows, fill: (r) => Math.floor(r() * classes) },
+    // Derived from ceLogits / labels below: log-softmax, softmax and one-hot rows.
+    logSoftmax: { type: 'f32', length: rows * classes, derived: true },
+    softmax: { type: 'f32', length: rows * classes, derived: true },
+    oneHot: { type: 'f32', length: rows * classes, derived: true },
+  };
+}
+
+function makeData(dir, n, rows, classes) {
+  mkdirSync(dir, { recursive: true });
+  const specs = datasets(n, rows, classes);
+  const path = (name) => join(dir, `${name}.${n}.${specs[name].type}`);
+  const stamp = join(dir, `complete.${n}`);
+  if (existsSync(stamp)) return path;
+  let seed = 1;
+  const arrays = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.derived) continue;
+    const rand = rng(seed++);
+    const a = spec.type === 'f32' ? new Float32Array(spec.length) : new BigInt64Array(spec.length);
+    if (spec.type === 'f32') for (let i = 0; i < a.length; i++) a[i] = spec.fill(rand);
+    else for (let i = 0; i < a.length; i++) a[i] = BigInt(spec.fill(rand));
+    arrays[name] = a;
+  }
+  const x = arrays.ceLogits;
+  const lsm = new Float32Array(x.length);
+  const sm = new Float32Array(x.length);
+  const oh = new Float32Array(x.length);
+  for (let r = 0; r < rows; r++) {
+    let m = -Infinity;
+    for (let c = 0; c < classes; c++) m = Math.max(m, x[r * classes + c]);
+    let s = 0;
+    for (let c = 0; c < classes; c++) s += Math.exp(x[r * classes + c] - m);
+    for (let c = 0; c < classes; c++) {
+      const k = r * classes + c;
+      lsm[k] = x[k] - m - Math.log(s);
+      sm[k] = Math.exp(x[k] - m) / s;
+    }
+    oh[r * classes + Number(arrays.labels[r])] = 1;
+  }
+  Object.assign(arrays, { logSoftmax: lsm, softmax: sm, oneHot: oh });
+  for (const [name, a] of Object.entries(arrays)) {
+    writeFileSync(path(name) + '.tmp', new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    renameSync(path(name) + '.tmp', path(name));
+  }
+  writeFileSync(stamp, '');
+  return path;
+}
+
+// ----------------------------------------------------------------------------------- cases
+
+/**
+ * Each case: a label, the catalog API with its call (tensors named by dataset and shape), the
+ * torch expression computing the same thing (x is the differentiated input), and the C kernel
+ * where the loss is memory-bound.
+ */
+function cases(n, rows, classes) {
+  const flat = [n];
+  const table = [rows, classes];
+  const t = (data, shape, dtype = 'float32') => ({ data, shape, dtype });
+  return [
+    {
+      name: 'MSE',
+      api: 'torch.nn.functional.mse_loss',
+      args: [t('a', flat), t('b', flat)],
+      torch: 'F.mse_loss(x, y1)',
+      native: { kind: 'mse' },
+    },
+    {
+      name: 'L1 / MAE',
+      api: 'torch.nn.functional.l1_loss',
+      args: [t('a', flat), t('b', flat)],
+      torch: 'F.l1_loss(x, y1)',
+      native: { kind: 'mae' },
+    },
+    {
+      name: 'Huber (δ = 1)',
+      api: 'torch.nn.functional.huber_loss',
+      args: [t('a', flat), t('b', flat)],
+      torch: 'F.huber_loss(x, y1, delta=1.0)',
+      native: { kind: 'huber', param: 1 },
+    },
+    {
+      name: 'smooth L1 (β = 1)',
+      api: 'torch.nn.functional.smooth_l1_loss',
+      args: [t('a', flat), t('b', flat)],
+      torch: 'F.smooth_l1_loss(x, y1, beta=1.0)',
+    },
+    {
+      name: 'BCE on probabilities',
+      api: 'torch.nn.functional.binary_cross_entropy',
+      args: [t('prob', flat), t('bits', flat)],
+      torch: 'F.binary_cross_entropy(x, y1)',
+    },
+    {
+      name: 'BCE with logits',
+      api: 'torch.nn.functional.binary_cross_entropy_with_logits',
+      args: [t('logits', flat), t('bits', flat)],
+      torch: 'F.binary_cross_entropy_with_logits(x, y1)',
+    },
+    {
+      name: `cross-entropy, ${rows} × ${classes}, class indices`,
+      api: 'torch.nn.functional.cross_entropy',
+      args: [t('ceLogits', table), t('labels', [rows], 'int64')],
+      torch: 'F.cross_entropy(x, y1)',
+    },
+    {
+      name: `NLL, ${rows} × ${classes}`,
+      api: 'torch.nn.functional.nll_loss',
+      args: [t('logSoftmax', table), t('labels', [rows], 'int64')],
+      torch: 'F.nll_loss(x, y1)',
+    },
+    {
+      name: `KL divergence, ${rows} × ${classes}`,
+      api: 'torch.nn.functional.kl_div',
+      args: [t('logSoftmax', table), t('prob', table)],
+      kwargs: { reduction: 'mean' },
+      torch: "F.kl_div(x, y1, reduction='mean')",
+    },
+    {
+      name: 'hinge embedding',
+      api: 'torch.nn.functional.hinge_embedding_loss',
+      args: [t('a', flat), t('signs', flat)],
+      torch: 'F.hinge_embedding_loss(x, y1)',
+    },
+    {
+      name: 'soft margin',
+      api: 'torch.nn.functional.soft_margin_loss',
+      args: [t('a', flat), t('signs', flat)],
+      torch: 'F.soft_margin_loss(x, y1)',
+    },
+    {
+      name: 'sigmoid focal (torchvision, α = 0.25, γ = 2)',
+      api: 'torchvision.ops.sigmoid_focal_loss',
+      args: [t('logits', flat), t('bits', flat)],
+      kwargs: { reduction: 'mean' },
+      torch: "sigmoid_focal_loss(x, y1, reduction='mean')",
+    },
+    {
+      name: `Keras binary cross-entropy (probabilities, clipped), ${rows} × ${classes}`,
+      api: 'keras.losses.BinaryCrossentropy',
+      // Keras' argument order: y_true, y_pred. The differentiated input is y_pred.
+      args: [t('bits', table), t('prob', table)],
+      gradOf: 1,
+      torch: 'keras_bce(y1, x)',
+    },
+    {
+      name: `Keras categorical cross-entropy (probabilities, clipped), ${rows} × ${classes}`,
+      api: 'keras.losses.CategoricalCrossentropy',
+      args: [t('oneHot', table), t('softmax', table)],
+      gradOf: 1,
+      torch: 'keras_cce(y1, x)',
+    },
+  ];
+}
+
+// ------------------------------------------------------------------------------------ ours
+
+const CHILD = `
+const { readFileSync } = require('node:fs');
+const { evaluate } = require(process.argv[2]);
+const plan = JSON.parse(readFileSync(process.argv[3], 'utf8'));
+const cache = new Map();
+function load(path, dtype) {
+  if (!cache.has(path)) {
+    const b = readFileSync(path);
+    const buf = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    cache.set(path, dtype === 'int64' ? new BigInt64Array(buf) : new Float32Array(buf));
+  }
+  return cache.get(path);
+}
+function time(request, repeats) {
+  let best = Infinity, answer;
+  for (let r = 0; r <= repeats; r++) {
+    const t = process.hrtime.bigint();
+    answer = evaluate(request);
+    const s = Number(process.hrtime.bigint() - t) / 1e9;
+    if (answer.error) throw new Error(request.api + ': ' + answer.error);
+    if (r > 0) best = Math.min(best, s);
+  }
+  return { seconds: best, value: answer.data[0], gradNorm: answer.grad ? answer.grad.data.reduce((s, g) => s + Math.abs(g), 0) : undefined };
+}
+const results = [];
+for (const c of plan.cases) {
+  const args = c.args.map((a) => ({ shape: a.shape, dtype: a.dtype, data: load(a.path, a.dtype) }));
+  const request = { api: c.api, args, kwargs: c.kwargs ?? {} };
+  const forward = time(request, plan.repeats);
+  const withGrad = time({ ...request, grad: true }, plan.repeats);
+  results.push({ forward, withGrad });
+  cache.clear();
+}
+process.stdout.write(JSON.stringify({ results, maxRssKB: process.resourceUsage().maxRSS }));
+`;
+
+async function bundleKernels(workDir) {
+  const outfile = join(workDir, 'kernels-bench.cjs');
+  await build({
+    entryPoints: [join(root, 'src/kernels/index.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+// ----------------------------------------------------------------------------------- torch
+
+const PYTHON = `
+import json, sys, time, warnings
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torchvision.ops import sigmoid_focal_loss
+warnings.filterwarnings('ignore')
+plan = json.load(open(sys.argv[1]))
+torch.set_num_threads(plan['threads'])
+EPS = 1e-7
+def keras_bce(y, p):
+    p = p.clamp(EPS, 1 - EPS)
+    return (-(y * torch.log(p) + (1 - y) * torch.log(1 - p))).mean(-1).mean()
+def keras_cce(y, p):
+    p = (p / p.sum(-1, keepdim=True)).clamp(EPS, 1 - EPS)
+    return (-(y * torch.log(p)).sum(-1)).mean()
+def load(a):
+    dt = np.int64 if a['dtype'] == 'int64' else np.float32
+    return torch.from_numpy(np.fromfile(a['path'], dtype=dt).reshape(a['shape']))
+def best(fn, repeats):
+    b = float('inf'); v = None
+    for r in range(repeats + 1):
+        t = time.perf_counter(); v = fn(); s = time.perf_counter() - t
+        if r > 0: b = min(b, s)
+    return b, v
+out = []
+for c in plan['cases']:
+    ts = [load(a) for a in c['args']]
+    g = c.get('gradOf', 0)
+    x = ts[g]
+    others = [t for i, t in enumerate(ts) if i != g]
+    env = {'F': F, 'sigmoid_focal_loss': sigmoid_focal_loss, 'keras_bce': keras_bce, 'keras_cce': keras_cce}
+    expr = compile(c['torch'], 'case', 'eval')
+    def forward():
+        with torch.no_grad():
+            return eval(expr, env, {'x': x, 'y1': others[0]}).item()
+    fs, value = best(forward, plan['repeats'])
+    xg = x.clone().requires_grad_(True)
+    def backward():
+        xg.grad = None
+        loss = eval(expr, env, {'x': xg, 'y1': others[0]})
+        loss.backward()
+        return loss.item()
+    bs, _ = best(backward, plan['repeats'])
+    out.append({'forward': {'seconds': fs, 'value': value}, 'withGrad': {'seconds': bs, 'gradNorm': float(xg.grad.double().abs().sum())}})
+    del ts, x, xg, others
+import resource
+print(json.dumps({'results': out, 'maxRssKB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+`;
+
+// ---------------------------------------------------------------------------------- native
+
+function buildNative(workDir) {
+  const gcc = spawnSync('gcc', ['--version'], { encoding: 'utf8' });
+  if (gcc.status !== 0) return { missing: 'gcc is not installed, so the native rows are skipped' };
+  const exe = join(workDir, 'fused_losses');
+  const r = spawnSync('gcc', ['-O3', '-march=native', '-o', exe, join(root, 'bench/native/fused_losses.c'), '-lm'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`kernels bench: building the C baseline failed:\n${r.stderr}`);
+  return { exe, version: gcc.stdout.split('\n')[0] };
+}
+
+function runNative(exe, kind, x, y, n, repeats, param) {
+  const argv = [kind, x, y, String(n), String(repeats)];
+  if (param !== undefined) argv.push(String(param));
+  const r = spawnSync(exe, argv, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`kernels bench: ${exe} ${argv.join(' ')} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// ------------------------------------------------------------------------------------- run
+
+function childJson(cmd, argv, what) {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`kernels bench: ${what} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function agree(a, b, rtol) {
+  return Math.abs(a - b) <= rtol * Math.max(Math.abs(a), Math.abs(b), 1e-12);
+}
+
+const rate = (items, s) => `${(items / s / 1e6).toFixed(0)} M/s`;
+const ms = (s) => `${(s * 1000).toFixed(1)} ms`;
+
+export async function run(ctx) {
+  const n = ctx.quick ? 1_000_000 : 10_000_000;
+  const classes = 10;
+  const rows = n / classes;
+  const repeats = ctx.quick ? 3 : 5;
+  const only = process.env.KERNELS_BENCH_ONLY ? new RegExp(process.env.KERNELS_BENCH_ONLY, 'i') : null;
+  const dir = join(ctx.workDir, 'kernels');
+  const path = makeData(dir, n, rows, classes);
+  const list = cases(n, rows, classes).filter((c) => only === null || only.test(c.name));
+  const plan = {
+    threads: ctx.threads,
+    repeats,
+    cases: list.map((c) => ({ ...c, args: c.args.map((a) => ({ ...a, path: path(a.data) })) })),
+  };
+  const planFile = join(dir, 'plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+
+  const bundle = await bundleKernels(ctx.workDir);
+  const childFile = join(ctx.workDir, 'kernels-child.cjs');
+  writeFileSync(childFile, CHILD);
+  const ours = childJson(process.execPath, [childFile, bundle, planFile], 'the Loss Lens side');
+  const torch = childJson(ctx.python, ['-c', PYTHON, planFile], 'the PyTorch side');
+  const native = buildNative(ctx.workDir);
+
+  const rows_ = [];
+  plan.cases.forEach((c, i) => {
+    const o = ours.results[i];
+    const p = torch.results[i];
+    // torch sums float32 in float32 (pairwise), ours in float64: they agree to float32 rounding.
+    if (!agree(o.forward.value, p.forward.value, 1e-4)) {
+      throw new Error(`kernels bench: ${c.name}: Loss Lens gives ${o.forward.value}, torch ${p.forward.value}`);
+    }
+    if (!agree(o.withGrad.gradNorm, p.withGrad.gradNorm, 1e-3)) {
+      throw new Error(`kernels bench: ${c.name}: gradient L1 norms differ (${o.withGrad.gradNorm} vs ${p.withGrad.gradNorm})`);
+    }
+    const items = c.args[c.gradOf ?? 0].shape.reduce((a, b) => a * b, 1);
+    rows_.push({
+      case: `${c.name} (${c.api})`,
+      items,
+      unit: 'elem',
+      ours: { seconds: o.forward.seconds },
+      peer: { name: 'PyTorch', seconds: p.forward.seconds },
+      target: { ratio: 2 },
+      extra: {
+        'with gradient': `ours ${ms(o.withGrad.seconds)} (${rate(items, o.withGrad.seconds)}), PyTorch forward + backward ${ms(p.withGrad.seconds)} (${rate(items, p.withGrad.seconds)}): ${(p.withGrad.seconds / o.withGrad.seconds).toFixed(2)}×`,
+      },
+    });
+    if (c.native && native.exe) {
+      const [x, y] = c.args.map((a) => a.path);
+      const r = runNative(native.exe, c.native.kind, x, y, items, repeats, c.native.param);
+      if (!agree(r.value, o.forward.value, 1e-12)) {
+        throw new Error(`kernels bench: ${c.name}: the C loop gives ${r.value}, Loss Lens ${o.forward.value}`);
+      }
+      rows_.push({
+        case: `${c.name}: against fused C`,
+        items,
+        unit: 'elem',
+        ours: { seconds: o.forward.seconds },
+        peer: { name: 'C -O3 -march=native', seconds: r.seconds },
+        target: { ratio: 0.5 },
+      });
+    }
+  });
+  if (native.missing) notes.push(native.missing + '.');
+  else if (!notes.some((n) => n.startsWith('C compiler:'))) notes.push(`C compiler: ${native.version}.`);
+  const mb = (kb) => Math.round(kb / 1024);
+  notes.push(`Peak resident memory of the whole run: ours ${mb(ours.maxRssKB)} MB, PyTorch ${mb(torch.maxRssKB)} MB.`);
+  return rows_;
+}

@@ -9,6 +9,7 @@ import { DataError } from '../data/errors.js';
 import { readLogs, type LogReading } from '../data/logs/index.js';
 import type { LogRun } from '../data/logs/series.js';
 import { encodeNumber } from '../kernels/codec.js';
+import { ProgressBar } from './progress.js';
 import { formatNumber as num, summarize } from '../data/logs/summary.js';
 
 export type CurvesFormat = 'table' | 'json' | 'csv';
@@ -28,7 +29,7 @@ export async function runCurves(paths: string[], options: CurvesOptions, out: Wr
     err.write('loss-lens curves: give at least one folder or log file\n');
     return 2;
   }
-  const bar = options.progress ?? err.isTTY === true ? new ProgressBar(err) : undefined;
+  const bar = options.progress ?? err.isTTY === true ? new ProgressBar(err, 'reading logs') : undefined;
   let reading: LogReading;
   try {
     reading = await readLogs(paths, { exclude: options.exclude, signal: options.signal, onProgress: bar ? (d, t) => bar.update(d, t) : undefined });
@@ -127,36 +128,4 @@ function csvNumber(x: number): string {
 
 function csvCell(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** A one-line progress bar on a terminal, redrawn at most ten times a second, shown only for reads longer than half a second. */
-class ProgressBar {
-  private readonly started = Date.now();
-  private lastDraw = 0;
-  private drawn = false;
-
-  constructor(private readonly err: Writable & { columns?: number }) {}
-
-  update(done: number, total: number | undefined): void {
-    const now = Date.now();
-    if (now - this.started < 500 || now - this.lastDraw < 100) return;
-    this.lastDraw = now;
-    const width = Math.max(10, Math.min(40, (this.err.columns ?? 80) - 40));
-    const frac = total ? Math.min(1, done / total) : 0;
-    const filled = Math.round(frac * width);
-    const text = `reading logs [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${mb(done)}${total ? ` / ${mb(total)}` : ''}`;
-    this.err.write(`\r${text}\x1b[K`);
-    this.drawn = true;
-  }
-
-  clear(): void {
-    if (this.drawn) this.err.write('\r\x1b[K');
-    this.drawn = false;
-  }
-}
-
-function mb(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
 }

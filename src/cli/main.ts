@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { runEval } from './eval.js';
 import { runCatalog } from './catalog.js';
+import { runArrays } from './arrays.js';
 import { runCurves, type CurvesFormat } from './curves.js';
 
 const USAGE = `Usage: loss-lens <command> [options]
@@ -18,6 +19,11 @@ Commands:
                        Hugging Face trainer_state.json, MLflow, W&B offline) and print their
                        runs, tags and series.
                        --format table|json|csv   output (default: a readable table)
+                       --exclude GLOB            skip matching paths (repeatable)
+  arrays PATH...       List the prediction/target arrays in files (or found under folders):
+                       name, shape, dtype. .npy .npz .safetensors .csv .tsv .jsonl .json .parquet
+                       --stats                   stream each array: min, max, mean, NaN/Inf counts
+                       --format table|json       output (default: a readable table)
                        --exclude GLOB            skip matching paths (repeatable)
   help                 Show this help.
 `;
@@ -45,6 +51,21 @@ async function main(argv: string[]): Promise<number> {
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       return runCurves(positionals, { format: format as CurvesFormat, exclude: values.exclude ?? [], signal: abort.signal }, process.stdout, process.stderr);
+    }
+    case 'arrays': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { format: { type: 'string', default: 'table' }, stats: { type: 'boolean' }, exclude: { type: 'string', multiple: true } },
+      });
+      const format = values.format as string;
+      if (format !== 'table' && format !== 'json') {
+        process.stderr.write(`loss-lens arrays: --format must be table or json, not '${format}'\n`);
+        return 2;
+      }
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      return runArrays(positionals, { format, stats: values.stats === true, exclude: values.exclude ?? [], signal: abort.signal }, process.stdout, process.stderr);
     }
     case undefined:
     case 'help':

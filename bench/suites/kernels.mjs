@@ -11,10 +11,12 @@
 // /usr/bin/python3 process, forward only (under no_grad) and forward + backward. Native: the
 // loop in bench/native/fused_losses.c, built with gcc -O3 -march=native at run time (skipped
 // with a note when gcc is missing). Every timing is the best of several runs after a warm-up;
-// the values of the three sides are compared and the suite fails if they disagree.
-import { spawnSync } from 'node:child_process';
+// the sides alternate case by case (see lineWorker) so load on a shared machine hits both
+// alike; the values of the three sides are compared and the suite fails if they disagree.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -215,8 +217,13 @@ function cases(n, rows, classes) {
 
 // ------------------------------------------------------------------------------------ ours
 
+// The two sides run as long-lived children answering one request per line, so the parent can
+// alternate them case by case (ours, torch, ours, torch, ...) and each side's best time comes
+// from the same stretch of machine load: the machine may be shared, the ratio should not
+// depend on who ran when.
 const CHILD = `
 const { readFileSync } = require('node:fs');
+const { createInterface } = require('node:readline');
 const { evaluate } = require(process.argv[2]);
 const plan = JSON.parse(readFileSync(process.argv[3], 'utf8'));
 const cache = new Map();
@@ -228,27 +235,30 @@ function load(path, dtype) {
   }
   return cache.get(path);
 }
-function time(request, repeats) {
+let current = -1;
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const { index, grad, repeats, warmup } = JSON.parse(line);
+  if (index !== current) { cache.clear(); current = index; }
+  const c = plan.cases[index];
+  const args = c.args.map((a) => ({ shape: a.shape, dtype: a.dtype, data: load(a.path, a.dtype) }));
+  const request = { api: c.api, args, kwargs: c.kwargs ?? {}, grad };
   let best = Infinity, answer;
-  for (let r = 0; r <= repeats; r++) {
+  for (let r = 0; r < warmup + repeats; r++) {
     const t = process.hrtime.bigint();
     answer = evaluate(request);
     const s = Number(process.hrtime.bigint() - t) / 1e9;
-    if (answer.error) throw new Error(request.api + ': ' + answer.error);
-    if (r > 0) best = Math.min(best, s);
+    if (answer.error) throw new Error(c.api + ': ' + answer.error);
+    if (r >= warmup) best = Math.min(best, s);
   }
-  return { seconds: best, value: answer.data[0], gradNorm: answer.grad ? answer.grad.data.reduce((s, g) => s + Math.abs(g), 0) : undefined };
-}
-const results = [];
-for (const c of plan.cases) {
-  const args = c.args.map((a) => ({ shape: a.shape, dtype: a.dtype, data: load(a.path, a.dtype) }));
-  const request = { api: c.api, args, kwargs: c.kwargs ?? {} };
-  const forward = time(request, plan.repeats);
-  const withGrad = time({ ...request, grad: true }, plan.repeats);
-  results.push({ forward, withGrad });
-  cache.clear();
-}
-process.stdout.write(JSON.stringify({ results, maxRssKB: process.resourceUsage().maxRSS }));
+  const value = answer.data[0];
+  let gradNorm = null;
+  if (answer.grad) {
+    gradNorm = 0;
+    for (const g of answer.grad.data) gradNorm += Math.abs(g);
+  }
+  answer = undefined;
+  process.stdout.write(JSON.stringify({ seconds: best, value, gradNorm, maxRssKB: process.resourceUsage().maxRSS }) + '\\n');
+});
 `;
 
 async function bundleKernels(workDir) {
@@ -268,7 +278,7 @@ async function bundleKernels(workDir) {
 // ----------------------------------------------------------------------------------- torch
 
 const PYTHON = `
-import json, sys, time, warnings
+import json, resource, sys, time, warnings
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -283,38 +293,44 @@ def keras_bce(y, p):
 def keras_cce(y, p):
     p = (p / p.sum(-1, keepdim=True)).clamp(EPS, 1 - EPS)
     return (-(y * torch.log(p)).sum(-1)).mean()
+ENV = {'F': F, 'sigmoid_focal_loss': sigmoid_focal_loss, 'keras_bce': keras_bce, 'keras_cce': keras_cce}
 def load(a):
     dt = np.int64 if a['dtype'] == 'int64' else np.float32
     return torch.from_numpy(np.fromfile(a['path'], dtype=dt).reshape(a['shape']))
-def best(fn, repeats):
-    b = float('inf'); v = None
-    for r in range(repeats + 1):
-        t = time.perf_counter(); v = fn(); s = time.perf_counter() - t
-        if r > 0: b = min(b, s)
-    return b, v
-out = []
-for c in plan['cases']:
-    ts = [load(a) for a in c['args']]
-    g = c.get('gradOf', 0)
-    x = ts[g]
-    others = [t for i, t in enumerate(ts) if i != g]
-    env = {'F': F, 'sigmoid_focal_loss': sigmoid_focal_loss, 'keras_bce': keras_bce, 'keras_cce': keras_cce}
+current, x, xg, other = -1, None, None, None
+for line in sys.stdin:
+    req = json.loads(line)
+    c = plan['cases'][req['index']]
+    if req['index'] != current:
+        current = req['index']
+        x = other = xg = None
+        ts = [load(a) for a in c['args']]
+        g = c.get('gradOf', 0)
+        x = ts[g]
+        other = ts[1 - g]
+        xg = x.clone().requires_grad_(True)
+        del ts
     expr = compile(c['torch'], 'case', 'eval')
-    def forward():
-        with torch.no_grad():
-            return eval(expr, env, {'x': x, 'y1': others[0]}).item()
-    fs, value = best(forward, plan['repeats'])
-    xg = x.clone().requires_grad_(True)
-    def backward():
-        xg.grad = None
-        loss = eval(expr, env, {'x': xg, 'y1': others[0]})
-        loss.backward()
-        return loss.item()
-    bs, _ = best(backward, plan['repeats'])
-    out.append({'forward': {'seconds': fs, 'value': value}, 'withGrad': {'seconds': bs, 'gradNorm': float(xg.grad.double().abs().sum())}})
-    del ts, x, xg, others
-import resource
-print(json.dumps({'results': out, 'maxRssKB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    best, value, grad_norm = float('inf'), None, None
+    for r in range(req['warmup'] + req['repeats']):
+        if req['grad']:
+            t = time.perf_counter()
+            xg.grad = None
+            loss = eval(expr, ENV, {'x': xg, 'y1': other})
+            loss.backward()
+            value = loss.item()
+            s = time.perf_counter() - t
+        else:
+            t = time.perf_counter()
+            with torch.no_grad():
+                value = eval(expr, ENV, {'x': x, 'y1': other}).item()
+            s = time.perf_counter() - t
+        if r >= req['warmup']:
+            best = min(best, s)
+    if req['grad']:
+        grad_norm = float(xg.grad.double().abs().sum())
+    print(json.dumps({'seconds': best, 'value': value, 'gradNorm': grad_norm,
+                      'maxRssKB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}), flush=True)
 `;
 
 // ---------------------------------------------------------------------------------- native
@@ -338,10 +354,28 @@ function runNative(exe, kind, x, y, n, repeats, param) {
 
 // ------------------------------------------------------------------------------------- run
 
-function childJson(cmd, argv, what) {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`kernels bench: ${what} failed:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
+/** A child process answering one JSON request per line with one JSON line. */
+function lineWorker(cmd, argv, what) {
+  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
+  child.on('exit', (code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`kernels bench: ${what} exited with ${code}:\n${stderr}`));
+  });
+  return {
+    request(obj) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        child.stdin.write(JSON.stringify(obj) + '\n');
+      });
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
 }
 
 function agree(a, b, rtol) {
@@ -355,14 +389,12 @@ export async function run(ctx) {
   const n = ctx.quick ? 1_000_000 : 10_000_000;
   const classes = 10;
   const rows = n / classes;
-  const repeats = ctx.quick ? 3 : 5;
   const only = process.env.KERNELS_BENCH_ONLY ? new RegExp(process.env.KERNELS_BENCH_ONLY, 'i') : null;
   const dir = join(ctx.workDir, 'kernels');
   const path = makeData(dir, n, rows, classes);
   const list = cases(n, rows, classes).filter((c) => only === null || only.test(c.name));
   const plan = {
     threads: ctx.threads,
-    repeats,
     cases: list.map((c) => ({ ...c, args: c.args.map((a) => ({ ...a, path: path(a.data) })) })),
   };
   const planFile = join(dir, 'plan.json');
@@ -371,14 +403,44 @@ export async function run(ctx) {
   const bundle = await bundleKernels(ctx.workDir);
   const childFile = join(ctx.workDir, 'kernels-child.cjs');
   writeFileSync(childFile, CHILD);
-  const ours = childJson(process.execPath, [childFile, bundle, planFile], 'the Loss Lens side');
-  const torch = childJson(ctx.python, ['-c', PYTHON, planFile], 'the PyTorch side');
   const native = buildNative(ctx.workDir);
+  const ours = lineWorker(process.execPath, [childFile, bundle, planFile], 'the Loss Lens side');
+  const torch = lineWorker(ctx.python, ['-c', PYTHON, planFile], 'the PyTorch side');
+  // Per case: rounds of (ours, torch) alternating, each a few timed runs; best over all.
+  const rounds = ctx.quick ? 2 : 3;
+  const per = 2;
+  const measured = [];
+  let oursRss = 0;
+  let torchRss = 0;
+  for (let index = 0; index < plan.cases.length; index++) {
+    const m = { ours: {}, torch: {} };
+    for (const grad of [false, true]) {
+      const key = grad ? 'withGrad' : 'forward';
+      for (let r = 0; r < rounds; r++) {
+        for (const [side, worker] of [['ours', ours], ['torch', torch]]) {
+          const got = await worker.request({ index, grad, repeats: per, warmup: r === 0 ? 1 : 0 });
+          const prev = m[side][key];
+          if (prev === undefined || got.seconds < prev.seconds) m[side][key] = got;
+          if (side === 'ours') oursRss = Math.max(oursRss, got.maxRssKB);
+          else torchRss = Math.max(torchRss, got.maxRssKB);
+        }
+        const c = plan.cases[index];
+        if (!grad && c.native && native.exe) {
+          const [x, y] = c.args.map((a) => a.path);
+          const got = runNative(native.exe, c.native.kind, x, y, c.args[0].shape[0], per, c.native.param);
+          if (m.native === undefined || got.seconds < m.native.seconds) m.native = got;
+        }
+      }
+    }
+    measured.push(m);
+  }
+  ours.close();
+  torch.close();
 
   const rows_ = [];
   plan.cases.forEach((c, i) => {
-    const o = ours.results[i];
-    const p = torch.results[i];
+    const o = measured[i].ours;
+    const p = measured[i].torch;
     // torch sums float32 in float32 (pairwise), ours in float64: they agree to float32 rounding.
     if (!agree(o.forward.value, p.forward.value, 1e-4)) {
       throw new Error(`kernels bench: ${c.name}: Loss Lens gives ${o.forward.value}, torch ${p.forward.value}`);
@@ -398,9 +460,8 @@ export async function run(ctx) {
         'with gradient': `ours ${ms(o.withGrad.seconds)} (${rate(items, o.withGrad.seconds)}), PyTorch forward + backward ${ms(p.withGrad.seconds)} (${rate(items, p.withGrad.seconds)}): ${(p.withGrad.seconds / o.withGrad.seconds).toFixed(2)}×`,
       },
     });
-    if (c.native && native.exe) {
-      const [x, y] = c.args.map((a) => a.path);
-      const r = runNative(native.exe, c.native.kind, x, y, items, repeats, c.native.param);
+    if (measured[i].native) {
+      const r = measured[i].native;
       if (!agree(r.value, o.forward.value, 1e-12)) {
         throw new Error(`kernels bench: ${c.name}: the C loop gives ${r.value}, Loss Lens ${o.forward.value}`);
       }
@@ -417,6 +478,6 @@ export async function run(ctx) {
   if (native.missing) notes.push(native.missing + '.');
   else if (!notes.some((n) => n.startsWith('C compiler:'))) notes.push(`C compiler: ${native.version}.`);
   const mb = (kb) => Math.round(kb / 1024);
-  notes.push(`Peak resident memory of the whole run: ours ${mb(ours.maxRssKB)} MB, PyTorch ${mb(torch.maxRssKB)} MB.`);
+  notes.push(`Peak resident memory over all cases (inputs of one case cached at a time): ours ${mb(oursRss)} MB, PyTorch ${mb(torchRss)} MB.`);
   return rows_;
 }

@@ -99,7 +99,9 @@ export function torchBinaryCrossEntropySum(x: NumericArray, y: NumericArray, n: 
     if (!(p >= 0 && p <= 1)) throw new LossError('all elements of input should be between 0 and 1');
     const t = y[i]!;
     if (t === 0 || t === 1) {
-      const l = Math.log(t === 1 ? p : 1 - p);
+      // The probability of the true label, chosen without a branch (random labels mispredict):
+      // t·p + (1 − t)·(1 − p) is exactly p or 1 − p here, both finite.
+      const l = Math.log(t * p + (1 - t) * (1 - p));
       total -= l > TORCH_LOG_FLOOR ? l : TORCH_LOG_FLOOR;
     } else {
       total += (t - 1) * Math.max(Math.log(1 - p), TORCH_LOG_FLOOR) - t * Math.max(Math.log(p), TORCH_LOG_FLOOR);
@@ -108,8 +110,22 @@ export function torchBinaryCrossEntropySum(x: NumericArray, y: NumericArray, n: 
   return total;
 }
 
-/** Σ of {@link torchBceWithLogits} without weights: the fused mean/sum path. */
+/**
+ * Σ of {@link torchBceWithLogits} without weights: the fused mean/sum path. max(−x, 0) is
+ * (|x| − x)/2, exact for finite x and free of the sign branch that random logits mispredict;
+ * for an infinite logit that form is NaN, so a non-finite sum is recomputed the literal way.
+ */
 export function torchBceWithLogitsSum(x: NumericArray, y: NumericArray, n: number): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    const a = Math.abs(v);
+    total += (1 - y[i]!) * v + 0.5 * (a - v) + Math.log(1 + Math.exp(-a));
+  }
+  return Number.isFinite(total) ? total : torchBceWithLogitsSumLiteral(x, y, n);
+}
+
+function torchBceWithLogitsSumLiteral(x: NumericArray, y: NumericArray, n: number): number {
   let total = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;

@@ -16,7 +16,7 @@ import { checkKerasReduction, reduceKeras } from '../reduce.js';
 import { LossError, type NumericArray, type Tensor, expandTo, broadcastShapes, out, shapeEquals } from '../tensor.js';
 import { softmaxIndexLoss, softmaxProbabilityLoss } from './crossEntropy.js';
 import { kerasBinaryFocal } from './focal.js';
-import { kerasBinaryCrossEntropy } from './kerasBinary.js';
+import { kerasBinaryCrossEntropy, kerasBinaryCrossEntropyMeans } from './kerasBinary.js';
 import { kerasCategoricalFocal, kerasCategoricalProbabilities, kerasSparseProbabilities } from './kerasCategorical.js';
 import { type ClassLayout, layoutAt, normalizeAxisNumpy, positions, pyShape, scaleByPosition } from './layout.js';
 import { isKeras2 } from './version.js';
@@ -86,8 +86,13 @@ const binaryPerSample: PerSample = (a, yTrue, yPred, want) => {
   const smoothing = a.number('label_smoothing');
   const y = smoothLabels(yTrue.data, smoothing, 0.5 * smoothing);
   const layout = layoutAt(yPred.shape, axis);
+  if (!want.grad) {
+    const values = new Float64Array(positions(layout));
+    kerasBinaryCrossEntropyMeans(y, yPred.data, a.bool('from_logits'), legacy, layout, values);
+    return { layout, values, grad: null };
+  }
   const losses = new Float64Array(yPred.size);
-  const grad = want.grad ? new Float64Array(yPred.size) : null;
+  const grad = new Float64Array(yPred.size);
   kerasBinaryCrossEntropy(y, yPred.data, a.bool('from_logits'), legacy, losses, grad);
   return { layout, values: collapseAxis(layout, losses, grad, true), grad };
 };

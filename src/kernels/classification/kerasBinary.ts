@@ -13,6 +13,7 @@
  * TensorFlow's clip_by_value passes gradient only inside [ε, 1 − ε].
  */
 import type { NumericArray } from '../tensor.js';
+import type { ClassLayout } from './layout.js';
 
 /** Keras' backend epsilon (`keras.config.epsilon()`). */
 export const KERAS_EPSILON = 1e-7;
@@ -20,6 +21,12 @@ export const KERAS_EPSILON = 1e-7;
 /** Keras 3: clip to [ε, 1 − ε], then −(y·log p + (1 − y)·log(1 − p)). */
 export function kerasProbabilityBce(y: number, p: number): number {
   const c = p < KERAS_EPSILON ? KERAS_EPSILON : p > 1 - KERAS_EPSILON ? 1 - KERAS_EPSILON : p;
+  // A hard label needs only one logarithm: the other term is 0·(a finite, non-zero log), a zero
+  // that leaves the sum bit for bit unchanged. A NaN probability keeps both (NaN either way).
+  if (c === c) {
+    if (y === 0) return -Math.log(1 - c);
+    if (y === 1) return -Math.log(c);
+  }
   return -(y * Math.log(c) + (1 - y) * Math.log(1 - c));
 }
 
@@ -32,6 +39,12 @@ export function kerasProbabilityBceGrad(y: number, p: number): number {
 /** Keras 2 / TF Addons: clip to [ε, 1 − ε], then −(y·log(p + ε) + (1 − y)·log(1 − p + ε)). */
 export function keras2ProbabilityBce(y: number, p: number): number {
   const c = p < KERAS_EPSILON ? KERAS_EPSILON : p > 1 - KERAS_EPSILON ? 1 - KERAS_EPSILON : p;
+  // As in kerasProbabilityBce: a hard label's zero term adds ±0 to a finite log (which may be 0
+  // itself here, where +0 and ±0 still sum to +0), so it is skipped.
+  if (c === c) {
+    if (y === 0) return -Math.log(1 - c + KERAS_EPSILON);
+    if (y === 1) return -Math.log(c + KERAS_EPSILON);
+  }
   return -(y * Math.log(c + KERAS_EPSILON) + (1 - y) * Math.log(1 - c + KERAS_EPSILON));
 }
 
@@ -98,6 +111,37 @@ export function kerasBinaryCrossEntropy(
     for (let i = 0; i < n; i++) {
       losses[i] = kerasProbabilityBce(y[i]!, x[i]!);
       if (grad !== null) grad[i] = kerasProbabilityBceGrad(y[i]!, x[i]!);
+    }
+  }
+}
+
+/**
+ * The mean over the layout's class axis of {@link kerasBinaryCrossEntropy}, written straight
+ * into `values` (one per position) without an element-sized buffer: the per-sample losses of
+ * keras.losses.binary_crossentropy when no gradient is wanted. Each position sums its elements
+ * in class order and divides by C, as summing the buffer does, so the values are identical.
+ */
+export function kerasBinaryCrossEntropyMeans(
+  y: NumericArray,
+  x: NumericArray,
+  fromLogits: boolean,
+  legacy: boolean,
+  layout: ClassLayout,
+  values: Float64Array,
+): void {
+  const { outer, classes: C, inner } = layout;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * C * inner + i;
+      let s = 0;
+      if (fromLogits) {
+        for (let c = 0, k = base; c < C; c++, k += inner) s += tfSigmoidCrossEntropy(y[k]!, x[k]!);
+      } else if (legacy) {
+        for (let c = 0, k = base; c < C; c++, k += inner) s += keras2ProbabilityBce(y[k]!, x[k]!);
+      } else {
+        for (let c = 0, k = base; c < C; c++, k += inner) s += kerasProbabilityBce(y[k]!, x[k]!);
+      }
+      values[o * inner + i] = s / C;
     }
   }
 }

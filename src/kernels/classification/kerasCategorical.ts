@@ -47,7 +47,11 @@ export function kerasCategoricalProbabilities(
       let loss = 0;
       for (let c = 0; c < C; c++) {
         const k = base + c * inner;
-        loss -= y[k]! * Math.log(clip(z[k]! / s));
+        const t = y[k]!;
+        const p = clip(z[k]! / s);
+        // A zero target adds 0·log p with log p finite (p is clipped): −(−0) leaves the sum as
+        // it is, so one-hot rows take one logarithm, not C. A NaN p still propagates.
+        if (t !== 0 || p !== p) loss -= t * Math.log(p);
       }
       losses[o * inner + i] = loss;
       if (grad !== null) {

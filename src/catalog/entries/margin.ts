@@ -5,8 +5,12 @@
  */
 import type { FamilyDoc, LossEntry } from '../types.js';
 import { families as marginFamilies } from './margin/families.js';
+import { entries as keras } from './margin/keras.js';
+import { entries as optax } from './margin/optax.js';
+import { entries as pml } from './margin/pml.js';
+import { entries as tfa } from './margin/tfa.js';
 import { entries as torch } from './margin/torch.js';
 
 export const families: FamilyDoc[] = marginFamilies;
 
-export const entries: LossEntry[] = [...torch];
+export const entries: LossEntry[] = [...torch, ...keras, ...optax, ...tfa, ...pml];

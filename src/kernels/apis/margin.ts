@@ -3,6 +3,10 @@
  * and metric-learning losses), keyed by catalog id. The math lives in `src/kernels/margin/`.
  */
 import type { ApiTable } from '../api.js';
+import { kerasImplementations } from '../margin/kerasApis.js';
+import { optaxImplementations } from '../margin/optaxApis.js';
+import { pmlImplementations } from '../margin/pmlApis.js';
+import { tfaImplementations } from '../margin/tfaApis.js';
 import { torchElementwiseImplementations } from '../margin/torchElementwise.js';
 import { torchEmbeddingImplementations } from '../margin/torchEmbedding.js';
 import { torchMulticlassImplementations } from '../margin/torchMulticlass.js';
@@ -11,4 +15,8 @@ export const implementations: ApiTable = {
   ...torchElementwiseImplementations,
   ...torchMulticlassImplementations,
   ...torchEmbeddingImplementations,
+  ...kerasImplementations,
+  ...optaxImplementations,
+  ...tfaImplementations,
+  ...pmlImplementations,
 };

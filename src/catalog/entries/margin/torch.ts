@@ -322,7 +322,7 @@ const MARGIN_RANKING: TorchLoss = {
   ],
   equivalents: [
     { api: 'torch.nn.SoftMarginLoss', note: 'a smooth version on the score difference: soft_margin_loss(x₁ − x₂, y) with no margin.' },
-    { api: 'optax.losses.ranking_softmax_loss', note: 'a listwise alternative that scores a whole list at once.' },
+    { api: 'optax.losses.hinge_loss', note: 'hinge_loss(x₁ − x₂, y) is this loss with margin 1, unreduced.' },
   ],
 };
 

@@ -143,6 +143,12 @@ export class CsvTableParser {
     }
     this.atStart = false;
     while (i < limit) {
+      if (this.allNumeric && this.rows < this.capacity) {
+        // The common case, plain numbers on one line per record, in one tight loop; it stops
+        // at the first record it cannot take whole, which the general path below then parses.
+        i = this.plainRecords(b, i, limit);
+        if (i >= limit) break;
+      }
       const c = b[i]!;
       if (c === NL || c === CR) {
         // Blank line (pandas skips them).
@@ -176,6 +182,49 @@ export class CsvTableParser {
     return { file: this.file, format: this.format, rows, columns, locate: (row: number) => ({ line: lines.line(row) }) };
   }
 
+  /** True while every column is numeric (a text cell turns it off for good). */
+  private allNumeric = false;
+
+  /**
+   * Records of plain numbers ending in LF, from i; returns where it stopped: at `limit`, at the
+   * start of a record that is anything else (a quote, a missing cell, CRLF, a word, a wrong
+   * field count), or when the columns are full. Such a record is left untouched for
+   * {@link record}, which handles (or reports) it; this loop only skips the per-record setup.
+   */
+  private plainRecords(b: Uint8Array, i: number, limit: number): number {
+    const d = this.delimiter;
+    const width = this.width;
+    const last = width - 1;
+    const scanner = this.scanner;
+    const values = this.values;
+    const integral = this.integral;
+    const capacity = this.capacity;
+    let row = this.rows;
+    const firstRow = row;
+    rows: while (i < limit && row < capacity) {
+      let p = i;
+      for (let c = 0; c < width; c++) {
+        const v = scanner.scan(b, p, limit);
+        const q = scanner.end;
+        if (q === p || q >= limit) break rows;
+        const t = b[q];
+        if (t !== (c === last ? NL : d)) break rows;
+        values[c]![row] = v;
+        if (!scanner.integral) integral[c] = 0;
+        p = q + 1;
+      }
+      row++;
+      i = p;
+    }
+    if (row > firstRow) {
+      for (let c = 0; c < width; c++) this.sawNumber[c] = 1;
+      this.lines.note(firstRow, this.line);
+      this.line += row - firstRow;
+      this.rows = row;
+    }
+    return i;
+  }
+
   /** The first record: the header, or the first row of a file without one. */
   private firstRecord(b: Uint8Array, i: number, limit: number, final: boolean): number {
     if (this.delimiter < 0) this.delimiter = sniffDelimiter(b, i, limit);
@@ -200,6 +249,7 @@ export class CsvTableParser {
     const perRow = Math.max(next - i, 2 * this.width);
     this.capacity = Math.min(MAX_INITIAL_ROWS, Math.ceil((this.fileSize / perRow) * 1.05) + 16);
     this.values = names.map(() => new Float64Array(this.capacity));
+    this.allNumeric = true;
     if (!isHeader) {
       fields.forEach((text, c) => this.textCell(c, text));
       this.lines.note(this.rows, this.recordLine);
@@ -331,6 +381,7 @@ export class CsvTableParser {
     if (this.sawNumber[c] === 0) {
       // Nothing but missing cells so far: this is a text column (class names, file names).
       this.kinds[c] = TEXT;
+      this.allNumeric = false;
       const builder = new TextBuilder(this.names![c]!, Math.min(this.capacity, 1 << 16), row);
       builder.set(row, raw);
       this.texts[c] = builder;

@@ -3,8 +3,9 @@
  * string per cell: the text tables of predictions hold tens of millions of them.
  *
  * Fast paths, both exact:
- *  - up to 15 significant digits and a power of ten within 10^±22: one multiplication or
- *    division of two exactly held doubles, correctly rounded by IEEE arithmetic (Clinger);
+ *  - the digits, as an integer, below 2^53 (every literal of up to 15 significant digits, most
+ *    of 16) and a power of ten within 10^±22: one multiplication or division of two exactly
+ *    held doubles, correctly rounded by IEEE arithmetic (Clinger);
  *  - 16 to 19 significant digits (what `repr` of a float64 writes), same powers: the digits
  *    are held exactly as a double-double, scaled by the power of ten with error-free products
  *    (Dekker), and the result rounded once. That rounding is exact unless the true value lies
@@ -51,52 +52,57 @@ export class DecimalScanner {
     let tailDigits = 0;
     let significant = 0;
     let exponent = 0;
-    let digits = 0;
     let lost = false; // more than 19 significant digits
-    while (c >= 0x30 && c <= 0x39) {
-      const d = c - 0x30;
-      digits++;
-      if (significant === 0 && d === 0) {
-        // leading zero
-      } else if (significant < 15) {
-        head = head * 10 + d;
-        significant++;
-      } else if (significant < 19) {
-        tail = tail * 10 + d;
-        tailDigits++;
-        significant++;
-      } else {
-        lost = true;
-        exponent++;
-      }
-      i++;
-      c = i < limit ? b[i]! : 0;
+    // One simple loop per phase (leading zeros, head digits, tail digits, digits past 19), so
+    // each digit costs one range test and one multiply-add.
+    const intStart = i;
+    while (c === 0x30) c = ++i < limit ? b[i]! : 0;
+    while (c >= 0x30 && c <= 0x39 && significant < 15) {
+      head = head * 10 + (c - 0x30);
+      significant++;
+      c = ++i < limit ? b[i]! : 0;
     }
+    while (c >= 0x30 && c <= 0x39 && significant < 19) {
+      tail = tail * 10 + (c - 0x30);
+      tailDigits++;
+      significant++;
+      c = ++i < limit ? b[i]! : 0;
+    }
+    while (c >= 0x30 && c <= 0x39) {
+      lost = true;
+      exponent++;
+      c = ++i < limit ? b[i]! : 0;
+    }
+    let digits = i - intStart;
     let integral = true;
     if (c === 0x2e) {
       integral = false;
-      i++;
-      c = i < limit ? b[i]! : 0;
-      while (c >= 0x30 && c <= 0x39) {
-        const d = c - 0x30;
-        digits++;
-        if (significant === 0 && d === 0) {
+      c = ++i < limit ? b[i]! : 0;
+      const fracStart = i;
+      if (significant === 0) {
+        while (c === 0x30) {
           exponent--;
-        } else if (significant < 15) {
-          head = head * 10 + d;
-          significant++;
-          exponent--;
-        } else if (significant < 19) {
-          tail = tail * 10 + d;
-          tailDigits++;
-          significant++;
-          exponent--;
-        } else {
-          lost = true;
+          c = ++i < limit ? b[i]! : 0;
         }
-        i++;
-        c = i < limit ? b[i]! : 0;
       }
+      while (c >= 0x30 && c <= 0x39 && significant < 15) {
+        head = head * 10 + (c - 0x30);
+        significant++;
+        exponent--;
+        c = ++i < limit ? b[i]! : 0;
+      }
+      while (c >= 0x30 && c <= 0x39 && significant < 19) {
+        tail = tail * 10 + (c - 0x30);
+        tailDigits++;
+        significant++;
+        exponent--;
+        c = ++i < limit ? b[i]! : 0;
+      }
+      while (c >= 0x30 && c <= 0x39) {
+        lost = true;
+        c = ++i < limit ? b[i]! : 0;
+      }
+      digits += i - fracStart;
     }
     if (digits === 0) {
       this.end = start;
@@ -132,7 +138,14 @@ export class DecimalScanner {
     if (significant === 0) v = 0;
     else if (lost || exponent < -22 || exponent > 22) v = slow(b, start, i);
     else if (tailDigits === 0) v = exponent < 0 ? head / POW10[-exponent]! : head * POW10[exponent]!;
-    else v = longDigits(head, tail, tailDigits, exponent, b, start, i);
+    else {
+      // Clinger's condition is on the integer of digits, not the digit count: below 2^53 it is
+      // held exactly (so is head·10^t, which is smaller), and one rounding is correct. That is
+      // most 16-digit literals; the rest take the double-double path.
+      const w = head * POW10[tailDigits]! + tail;
+      if (w < 9007199254740992) v = exponent < 0 ? w / POW10[-exponent]! : w * POW10[exponent]!;
+      else v = longDigits(head, tail, tailDigits, exponent, b, start, i);
+    }
     return negative ? -v : v;
   }
 }

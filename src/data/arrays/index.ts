@@ -168,7 +168,7 @@ function archiveFile(archive: ArrayArchive, format: ArrayFileFormat): ArrayFile 
 }
 
 function tableFile(table: Table, format: ArrayFileFormat): ArrayFile {
-  const arrays = tableArrays(table);
+  const arrays = tableArrays(table, { inPlace: true });
   const byName = new Map(arrays.map((a) => [a.name, a]));
   const get = (name: string): NamedArray => {
     const a = byName.get(name);
@@ -221,8 +221,10 @@ function tableFile(table: Table, format: ArrayFileFormat): ArrayFile {
  *    when every cell was written as an integer, float64 otherwise (missing cells are NaN);
  *  - a text column (class names) is an int64 array of codes into `categories`; one with too
  *    many distinct texts to be labels (ids, file names) is left out.
+ * With `inPlace`, integer columns are converted inside the table's own buffers (the table must
+ * not be used afterwards).
  */
-export function tableArrays(table: Table): NamedArray[] {
+export function tableArrays(table: Table, { inPlace = false }: { inPlace?: boolean } = {}): NamedArray[] {
   const out: NamedArray[] = [];
   const used = new Set<number>();
   const cols = table.columns;
@@ -275,7 +277,9 @@ export function tableArrays(table: Table): NamedArray[] {
     if (c.kind === 'numeric') {
       const shape = [rows, ...(c.rowShape ?? (c.width === 1 ? [] : [c.width]))];
       if (c.integral && c.values.length > 0 && allSafeIntegers(c.values)) {
-        const data = new BigInt64Array(c.values.length);
+        // In place when allowed: an int64 is as wide as a float64, and each slot is read before
+        // it is written, so the column's own buffer becomes the tensor (no second 8-byte array).
+        const data = inPlace ? new BigInt64Array(c.values.buffer, c.values.byteOffset, c.values.length) : new BigInt64Array(c.values.length);
         setInt64(data, c.values, 0, 1);
         out.push({ name: c.name, file: table.file, shape, dtype: 'int64', data, stored: 'int64', zeroCopy: false });
       } else {
@@ -301,6 +305,11 @@ function setInt64(out: BigInt64Array, values: Float64Array, at: number, stride: 
   const hi = 1 - lo;
   for (let r = 0, o = 2 * at; r < values.length; r++, o += 2 * stride) {
     const v = values[r]!;
+    if ((v | 0) === v) {
+      words[o + lo] = v;
+      words[o + hi] = v < 0 ? -1 : 0;
+      continue;
+    }
     const high = Math.floor(v / 4294967296);
     words[o + lo] = (v - high * 4294967296) | 0;
     words[o + hi] = high | 0;

@@ -142,6 +142,62 @@ describe('CSV parsing', () => {
   });
 });
 
+describe('CSV fast path and int64 columns', () => {
+  test('records the tight loop cannot take (missing cells, CRLF, quotes, words) mid-file, and column growth', () => {
+    let text = 'y,p\n';
+    const ys: number[] = [];
+    const ps: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const y = i % 7 === 0 ? -(2 ** 40) - i : i % 3;
+      let cell = String(i / 8);
+      let p = i / 8;
+      if (i % 997 === 0) [cell, p] = ['', NaN];
+      else if (i % 1009 === 0) cell = `"${cell}"`;
+      else if (i % 1013 === 0) [cell, p] = ['inf', Infinity];
+      ys.push(y);
+      ps.push(p);
+      text += `${y},${cell}${i % 1019 === 0 ? '\r\n' : '\n'}`;
+    }
+    // A tiny file-size hint forces the columns to grow while parsing.
+    const parser = new CsvTableParser('grow.csv', 10, undefined, undefined, 'csv');
+    const bytes = Buffer.from(text);
+    parser.consume(bytes, bytes.length, true);
+    const t = parser.finish();
+    assert.equal(t.rows, 5000);
+    assert.deepEqual(Array.from(column(t, 'p').values), ps);
+    const [y, p] = tableArrays(t, { inPlace: true });
+    assert.equal(y!.dtype, 'int64');
+    assert.deepEqual(Array.from(y!.data as BigInt64Array, Number), ys);
+    assert.equal(p!.dtype, 'float64');
+    assert.equal(t.locate(4999).line, 5001);
+  });
+
+  test('int64 conversion of safe integers of every size and sign, interleaved for name_k groups', () => {
+    const vals = [0, 1, -1, 2 ** 31, -(2 ** 31), 2 ** 31 - 1, 2 ** 32, -(2 ** 32) - 1, 2 ** 53 - 1, -(2 ** 53) + 1, 123456789012];
+    const t = parseInPieces(Buffer.from(`a,p_0,p_1\n${vals.map((v) => `${v},${v},${-v}`).join('\n')}\n`), []);
+    const [a, p] = tableArrays(t);
+    assert.deepEqual(Array.from(a!.data as BigInt64Array), vals.map((v) => BigInt(v)));
+    assert.deepEqual([...p!.shape], [vals.length, 2]);
+    assert.deepEqual(Array.from(p!.data as BigInt64Array), vals.flatMap((v) => [BigInt(v), BigInt(-v)]));
+    const big = parseInPieces(Buffer.from('a\n9007199254740993\n1\n'), []);
+    assert.equal(tableArrays(big)[0]!.dtype, 'float64', 'an integer column beyond 2^53 stays float64 rather than round');
+  });
+
+  test('chunks with a reused buffer yield the same rows and share one buffer', async () => {
+    const f = await openArrayFile(fixture('npy/f32_c.npy'));
+    const want = numbers(await f.read('f32_c'));
+    const seen: number[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for await (const c of f.chunks('f32_c', 1, { reuseBuffer: true })) {
+      seen.push(...numbers(c.tensor));
+      buffers.add(c.tensor.data.buffer);
+    }
+    assert.deepEqual(seen, want);
+    assert.equal(buffers.size, 1);
+    await f.close();
+  });
+});
+
 describe('decimal conversion', () => {
   const scanner = new DecimalScanner();
   const scan = (s: string): number => {

@@ -11,6 +11,7 @@ import { createLanguageClient } from './client/languageClient.js';
 import { PredictionsTreeProvider, RunsTreeProvider } from './client/runsTree.js';
 import { WorkspaceRuns } from './client/workspaceRuns.js';
 import type { RunsSnapshot } from './data/runs/session.js';
+import type { ArrayListing } from './worker/worker.js';
 import { CATALOG_VIEW_TYPE, CatalogPanel } from './dashboard/catalogPanel.js';
 import type { CatalogViewState } from './protocol.js';
 
@@ -24,6 +25,8 @@ export interface LossLensApi {
   languageServerReady(): Promise<void>;
   /** The workspace's training runs and prediction files (scans on first use). */
   runs(): Promise<RunsSnapshot | undefined>;
+  /** The arrays of a prediction file (names, shapes, dtypes), read in the worker. */
+  arrays(path: string): Promise<ArrayListing>;
   /** Resolves with the next snapshot that differs from the current one (live updates). */
   nextRunsChange(): Promise<RunsSnapshot>;
 }
@@ -92,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): LossLensApi {
     catalogSize: ENTRIES.length,
     languageServerReady: () => startLanguageServer(),
     runs: () => runs.snapshot(),
+    arrays: (path) => runs.arrays(path),
     nextRunsChange: () =>
       new Promise<RunsSnapshot>((resolve) => {
         const once = runs.onDidChange((snap) => {

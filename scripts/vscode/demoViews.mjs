@@ -101,13 +101,15 @@ export const DEMO_VIEWS = [
   },
   {
     file: '04-training-runs.png',
-    view: 'the Loss Lens side bar: the demo workspace training runs (one expanded to its tags) and prediction files',
+    view: 'the Loss Lens side bar: the demo workspace training runs (one expanded to its tags) and prediction files (the logits file expanded to its arrays)',
     async show(page) {
       await page.locator('.activitybar .action-item a[aria-label^="Loss Lens"]').first().click();
       const run = page.locator('.monaco-list-row', { hasText: 'logs/cifar10/version_0' }).first();
       await run.waitFor({ state: 'visible', timeout: 30_000 });
       await run.click();
       await page.locator('.monaco-list-row', { hasText: 'train_loss' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await page.locator('.monaco-list-row', { hasText: 'cifar10_val_logits.npy' }).first().click();
+      await page.locator('.monaco-list-row', { hasText: '(1000, 10) float32' }).first().waitFor({ state: 'visible', timeout: 30_000 });
       await sleep(300);
       return {};
     },

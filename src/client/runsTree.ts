@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import type { ArrayInfo } from '../data/arrays/index.js';
 import type { DiscoveredPrediction } from '../data/discovery.js';
 import { formatNumber } from '../data/logs/summary.js';
 import type { RunSummary, RunsIssue, RunsSnapshot, TagSummary } from '../data/runs/session.js';
@@ -98,7 +99,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode> {
   }
 }
 
-type PredictionNode = { kind: 'group'; group: string; files: DiscoveredPrediction[] } | { kind: 'file'; file: DiscoveredPrediction };
+type PredictionNode =
+  | { kind: 'group'; group: string; files: DiscoveredPrediction[] }
+  | { kind: 'file'; file: DiscoveredPrediction }
+  | { kind: 'array'; file: DiscoveredPrediction; info: ArrayInfo }
+  | { kind: 'error'; file: DiscoveredPrediction; message: string };
 
 export class PredictionsTreeProvider implements vscode.TreeDataProvider<PredictionNode> {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -114,6 +119,15 @@ export class PredictionsTreeProvider implements vscode.TreeDataProvider<Predicti
 
   async getChildren(node?: PredictionNode): Promise<PredictionNode[]> {
     if (node?.kind === 'group') return node.files.map((file) => ({ kind: 'file', file }));
+    if (node?.kind === 'file') {
+      // Read when expanded, in the worker: binary files give their headers only.
+      try {
+        const listing = await this.runs.arrays(node.file.path);
+        return listing.arrays.map((info) => ({ kind: 'array', file: node.file, info }));
+      } catch (e) {
+        return [{ kind: 'error', file: node.file, message: e instanceof Error ? e.message : String(e) }];
+      }
+    }
     if (node) return [];
     const snap = this.snap ?? (await this.runs.snapshot());
     if (!snap) return [];
@@ -131,14 +145,31 @@ export class PredictionsTreeProvider implements vscode.TreeDataProvider<Predicti
       item.description = `${node.files.length} ${node.files.length === 1 ? 'file' : 'files'}`;
       return item;
     }
+    if (node.kind === 'array') {
+      const a = node.info;
+      const item = new vscode.TreeItem(a.name, vscode.TreeItemCollapsibleState.None);
+      item.id = `array:${node.file.path}\u0000${a.name}`;
+      item.description = `(${a.shape.join(', ')}${a.shape.length === 1 ? ',' : ''}) ${a.dtype}${a.stored !== a.dtype ? ` (${a.stored} in the file)` : ''}`;
+      item.iconPath = new vscode.ThemeIcon('symbol-array');
+      item.contextValue = 'lossLens.array';
+      return item;
+    }
+    if (node.kind === 'error') {
+      const item = new vscode.TreeItem('cannot be read', vscode.TreeItemCollapsibleState.None);
+      item.description = node.message.slice(node.file.path.length).replace(/^[:\s]+/, '');
+      item.tooltip = node.message;
+      item.iconPath = new vscode.ThemeIcon('error');
+      return item;
+    }
     const f = node.file;
-    const item = new vscode.TreeItem(basename(f.path), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(basename(f.path), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `file:${f.path}`;
     item.description = `${f.format} · ${formatBytes(f.bytes)}`;
     item.resourceUri = vscode.Uri.file(f.path);
     item.tooltip = f.path;
+    // Explicit, or the theme draws a folder for an expandable item with a resource.
+    item.iconPath = vscode.ThemeIcon.File;
     item.contextValue = 'lossLens.predictionFile';
-    item.command = { title: 'Reveal in Explorer', command: 'revealInExplorer', arguments: [vscode.Uri.file(f.path)] };
     return item;
   }
 }

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Series } from '../data/logs/series.js';
 import type { RunsSessionOptions, RunsSnapshot } from '../data/runs/session.js';
-import type { RunsCommand, RunsResult, WorkerJob, WorkerResult } from '../worker/worker.js';
+import type { ArrayListing, RunsCommand, RunsResult, WorkerJob, WorkerResult } from '../worker/worker.js';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -42,6 +42,11 @@ export class RunsWorker {
   /** Reads what changed in `paths`; undefined when nothing visible changed. */
   async changed(paths: string[], options: CallOptions = {}): Promise<RunsSnapshot | undefined> {
     return ((await this.call({ op: 'changed', paths }, options)) as RunsSnapshot | null) ?? undefined;
+  }
+
+  /** The arrays of one prediction file: names, shapes and dtypes (rejects with the reader's message). */
+  async arrays(path: string): Promise<ArrayListing> {
+    return (await this.call({ op: 'arrays', path })) as ArrayListing;
   }
 
   async series(run: string, tag: string): Promise<Series | undefined> {

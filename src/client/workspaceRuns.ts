@@ -58,6 +58,11 @@ export class WorkspaceRuns implements vscode.Disposable {
     return this.scanning;
   }
 
+  /** The arrays of a prediction file, read in the worker. */
+  arrays(path: string) {
+    return this.worker.arrays(path);
+  }
+
   series(run: string, tag: string) {
     return this.worker.series(run, tag);
   }

@@ -11,14 +11,22 @@ import { parentPort } from 'node:worker_threads';
 import { type EvalAnswer, type EvalRequest, evaluate, isErrorAnswer } from '../kernels/evaluate.js';
 import { RunsSession, type RunsSessionOptions, type RunsSnapshot } from '../data/runs/session.js';
 import type { Series } from '../data/logs/series.js';
+import { type ArrayInfo, openArrayFile } from '../data/arrays/index.js';
 
 export type RunsCommand =
   | { op: 'open'; options: RunsSessionOptions }
   | { op: 'scan' }
   | { op: 'changed'; paths: string[] }
-  | { op: 'series'; run: string; tag: string };
+  | { op: 'series'; run: string; tag: string }
+  | { op: 'arrays'; path: string };
 
-export type RunsResult = RunsSnapshot | Series | null;
+/** The arrays of one prediction file (headers only for .npy/.npz/.safetensors). */
+export interface ArrayListing {
+  file: string;
+  arrays: ArrayInfo[];
+}
+
+export type RunsResult = RunsSnapshot | Series | ArrayListing | null;
 
 export type WorkerJob = { id: number; request: EvalRequest } | { id: number; runs: RunsCommand } | { cancel: number };
 
@@ -45,6 +53,13 @@ async function runCommand(id: number, command: RunsCommand): Promise<WorkerResul
     session = new RunsSession(command.options);
     return { id, runs: null };
   }
+  if (command.op === 'arrays') {
+    try {
+      return { id, runs: await listArrays(command.path) };
+    } catch (e) {
+      return { id, error: e instanceof Error ? e.message : String(e) };
+    }
+  }
   if (!session) return { id, error: 'no runs session is open' };
   const controller = new AbortController();
   reads.set(id, controller);
@@ -64,11 +79,24 @@ async function runCommand(id: number, command: RunsCommand): Promise<WorkerResul
         return { id, runs: (await session.filesChanged(command.paths, read)) ?? null };
       case 'series':
         return { id, runs: session.series(command.run, command.tag) ?? null };
+      default:
+        return { id, error: `unknown runs command` };
     }
   } catch (e) {
     return { id, error: e instanceof Error ? e.message : String(e) };
   } finally {
     reads.delete(id);
+  }
+}
+
+async function listArrays(path: string): Promise<ArrayListing> {
+  const f = await openArrayFile(path);
+  try {
+    const arrays: ArrayInfo[] = [];
+    for (const name of f.names) arrays.push(await f.info(name));
+    return { file: path, arrays };
+  } finally {
+    await f.close().catch(() => undefined);
   }
 }
 

@@ -42,6 +42,15 @@ suite('Training runs', () => {
     assert.deepEqual(snap.issues, []);
   });
 
+  test('a prediction file lists its arrays with numpy shapes and dtypes', async () => {
+    const logits = await api.arrays(workspaceFile('predictions/cifar10_val_logits.npy').fsPath);
+    assert.deepEqual(
+      logits.arrays.map((a) => [a.name, a.shape, a.dtype]),
+      [['cifar10_val_logits', [1000, 10], 'float32']],
+    );
+    await assert.rejects(api.arrays(workspaceFile('pytorch/train_cifar10.py').fsPath), /unsupported file type '\.py'/);
+  });
+
   test('a log written while the editor is open appears, and grows live', async () => {
     const dir = workspaceFile(LIVE_RUN).fsPath;
     mkdirSync(dir, { recursive: true });

@@ -137,6 +137,11 @@ describe('runs worker', () => {
       const controller = new AbortController();
       controller.abort();
       await assert.rejects(worker.scan({ signal: controller.signal }), /cancelled/);
+      const listing = await worker.arrays(join(ROOT, 'test', 'fixtures', 'arrays', 'npz', 'deflated.npz'));
+      assert.deepEqual(listing.arrays.map((a) => [a.name, a.shape]), [['logits', [50, 5]], ['labels', [50]], ['weights', [50, 3]]]);
+      await assert.rejects(worker.arrays(join(ROOT, 'test', 'fixtures', 'arrays', 'npy', 'bad', 'complex.npy')), /complex\.npy \(byte 10\): unsupported dtype/);
+      // The worker is still serving after a failed read.
+      assert.equal((await worker.changed([file])), undefined);
     } finally {
       worker.dispose();
       t.cleanup();

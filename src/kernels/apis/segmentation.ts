@@ -3,6 +3,7 @@
  * `src/kernels/segmentation/`.
  */
 import type { ApiTable } from '../api.js';
+import { kerasOverlapImplementations } from '../segmentation/kerasApis.js';
 import { diceLoss, jaccardLoss, tverskyLoss } from '../segmentation/smpOverlap.js';
 import { lovaszLoss, mccLoss } from '../segmentation/smpLovasz.js';
 
@@ -12,4 +13,5 @@ export const implementations: ApiTable = {
   'segmentation_models_pytorch.losses.TverskyLoss': tverskyLoss,
   'segmentation_models_pytorch.losses.LovaszLoss': lovaszLoss,
   'segmentation_models_pytorch.losses.MCCLoss': mccLoss,
+  ...kerasOverlapImplementations(),
 };

@@ -135,6 +135,7 @@ export const entries: LossEntry[] = [
     ],
     equivalents: [
       { api: 'segmentation_models_pytorch.losses.DiceLoss', note: 'alpha = beta = 0.5, gamma = 1.' },
+      { api: 'keras.losses.Tversky', note: 'Keras has no smoothing or class masking, and its alpha weights the false negatives.' },
     ],
     docs: `${DOCS}#tverskyloss`,
     kernel: { computed: true },

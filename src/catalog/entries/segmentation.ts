@@ -6,8 +6,9 @@
 import type { FamilyDoc, LossEntry } from '../types.js';
 import { families as segmentationFamilies } from './segmentation/families.js';
 import { entries as keras } from './segmentation/keras.js';
+import { entries as optax } from './segmentation/optax.js';
 import { entries as smp } from './segmentation/smp.js';
 
 export const families: FamilyDoc[] = segmentationFamilies;
 
-export const entries: LossEntry[] = [...smp, ...keras];
+export const entries: LossEntry[] = [...smp, ...keras, ...optax];

@@ -4,6 +4,7 @@
  */
 import type { ApiTable } from '../api.js';
 import { kerasOverlapImplementations } from '../segmentation/kerasApis.js';
+import { optaxSegmentationImplementations } from '../segmentation/optaxApis.js';
 import { diceLoss, jaccardLoss, tverskyLoss } from '../segmentation/smpOverlap.js';
 import { lovaszLoss, mccLoss } from '../segmentation/smpLovasz.js';
 
@@ -14,4 +15,5 @@ export const implementations: ApiTable = {
   'segmentation_models_pytorch.losses.LovaszLoss': lovaszLoss,
   'segmentation_models_pytorch.losses.MCCLoss': mccLoss,
   ...kerasOverlapImplementations(),
+  ...optaxSegmentationImplementations,
 };

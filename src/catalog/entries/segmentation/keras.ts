@@ -76,9 +76,10 @@ function kerasEntries(s: Spec): LossEntry[] {
     {
       ...common,
       id: s.fnName,
-      aliases: [],
+      // keras.losses.get also resolves the class name, instantiated with its defaults: the same loss.
+      aliases: [s.className],
       kind: 'string',
-      summary: `loss='${s.fnName}' in compile(): keras.losses.${s.fnName} with its defaults (axis=None, one scalar per batch).`,
+      summary: `loss='${s.fnName}' (or '${s.className}') in compile(): keras.losses.${s.fnName} with its defaults (axis=None, one scalar per batch).`,
       call: kerasClassCall(Y_TRUE, Y_PRED),
       pitfalls: [...s.pitfalls, ...SHARED_PITFALLS],
       equivalents: [{ api: classId, note: 'the class form, which accepts axis and a reduction.' }],

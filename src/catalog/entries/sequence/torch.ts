@@ -44,7 +44,7 @@ const PITFALLS = [
   'An impossible alignment (input_lengths[b] < target length + number of adjacent repeated labels) gives +∞, which makes mean and sum +∞ and the gradient NaN; set zero_infinity=True to drop those sequences (their loss and gradient become 0).',
   'Repeated labels need a blank between them: "aa" needs 3 frames, "ab" needs 2.',
   'The gradient torch returns for log_probs is exp(log_probs) − posterior, the gradient with respect to the logits under a log_softmax, not the plain derivative with respect to log_probs (which would be −posterior). Autograd through a preceding log_softmax then adds nothing, because the posterior rows sum to 1; Loss Lens returns exactly what torch returns.',
-  'A label equal to blank, a label outside [0, C) and a negative length are undefined behaviour in torch 1.13 (garbage or out-of-bounds reads); Loss Lens refuses them. input_lengths[b] = 0 also reads out of bounds in 1.13; Loss Lens follows newer torch (0 for an empty target, +∞ otherwise).',
+  'A label equal to blank is not checked: torch runs the recursion with it as an ordinary label and returns a meaningless value (Loss Lens reproduces it), and torch's backward there is not even the derivative of that value (Loss Lens returns the true derivative). A label outside [0, C) and a negative length read out of bounds in torch 1.13; Loss Lens refuses them. input_lengths[b] = 0 also reads out of bounds in 1.13; Loss Lens follows newer torch (0 for an empty target, +∞ otherwise).',
   'input_lengths and target_lengths must both be tensors or both be lists of ints; a float tensor raises "input_lengths must be integral".',
 ];
 

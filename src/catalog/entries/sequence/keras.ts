@@ -16,7 +16,7 @@ const FORMULA =
 
 const PITFALLS = [
   'The blank is class 0 and cannot be moved: reserve index 0 in your vocabulary (a real label 0 is read as padding and dropped from label_length).',
-  'label_length counts the non-zero entries of the row but the labels read are its first label_length entries, so padding must be at the end: [3, 0, 5] is read as [3, 0] (one label 3, one label that is the blank), not [3, 5]. For such a label Loss Lens returns the exact derivative of the value, which TensorFlow's hand-written CTC gradient need not match.',
+  'label_length counts the non-zero entries of the row but the labels read are its first label_length entries, so padding must be at the end: [3, 0, 5] is read as [3, 0] (one label 3, one label that is the blank), not [3, 5]. For such a label Loss Lens returns the exact derivative of the value, which the hand-written TensorFlow CTC gradient need not match.',
   'Every frame of y_pred is used: there is no per-sample input length, so padded frames of shorter utterances are scored as if real. Use tf.nn.ctc_loss with logit_length when inputs have different lengths.',
   'The loss is the per-sequence negative log-likelihood, not divided by the target length (torch\'s mean divides); sum_over_batch_size averages it over the batch.',
   'Too few frames for the labels (frames < labels + adjacent repeats) gives +∞ for that sequence and the batch mean.',

@@ -56,6 +56,11 @@ function errorOf(request: EvalRequest): string {
   return answer.error;
 }
 
+/** The numbers of an answer tensor (a typed array or a JSON list). */
+function vals(x: unknown): number[] {
+  return Array.from(x as ArrayLike<number>);
+}
+
 function sum(data: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < data.length; i++) s += data[i]!;
@@ -72,7 +77,7 @@ function numericGrad(request: EvalRequest, index: number, h = 1e-5): number[] {
       data[i]! += d;
       const next = args.slice();
       next[index] = { ...x, data };
-      return sum(run({ ...request, args: next, grad: false }).data as number[]);
+      return sum(vals(run({ ...request, args: next, grad: false }).data));
     };
     return (at(h) - at(-h)) / (2 * h);
   });
@@ -98,16 +103,16 @@ describe('torch CTC', () => {
   test('zero frames: 0 for an empty target, +inf otherwise, 0 again with zero_infinity', () => {
     const base = { api: 'torch.nn.functional.ctc_loss', kwargs: { reduction: 'none' } };
     const r = run({ ...base, args: [f64(lpTNC, [T, N, C]), targets, [0, 0], [0, 2]] });
-    assert.deepEqual(Array.from(r.data as number[]), [0, Infinity]);
+    assert.deepEqual(vals(r.data), [0, Infinity]);
     const z = run({ ...base, args: [f64(lpTNC, [T, N, C]), targets, [0, 0], [0, 2]], kwargs: { reduction: 'none', zero_infinity: true } });
-    assert.deepEqual(Array.from(z.data as number[]), [0, 0]);
+    assert.deepEqual(vals(z.data), [0, 0]);
   });
 
   test('an empty target scores the all-blank path', () => {
     const r = run({ api: 'torch.nn.functional.ctc_loss', args: [f64(lpTNC, [T, N, C]), targets, [4, 5], [0, 0]], kwargs: { blank: 3, reduction: 'none' } });
     let path0 = 0;
     for (let t = 0; t < 4; t++) path0 -= lpTNC[t * N * C + 3]!;
-    assert.ok(Math.abs((r.data as number[])[0]! - path0) < 1e-12);
+    assert.ok(Math.abs(vals(r.data)[0]! - path0) < 1e-12);
   });
 
   test('refuses what torch 1.13 computes out of bounds', () => {
@@ -118,7 +123,7 @@ describe('torch CTC', () => {
 
   test('gradient: exp(lp) − posterior, rows sum to zero, zero beyond input length, equal to the logits derivative', () => {
     const request: EvalRequest = { api: 'torch.nn.functional.ctc_loss', args: [f64(lpTNC, [T, N, C]), targets, [5, 3], [2, 2]], kwargs: { reduction: 'sum' }, grad: true };
-    const g = Array.from(run(request).grad!.data as number[]);
+    const g = vals(run(request).grad!.data);
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < N; b++) {
         const row = g.slice((t * N + b) * C, (t * N + b + 1) * C);
@@ -129,14 +134,14 @@ describe('torch CTC', () => {
     // torch's gradient is the derivative with respect to the logits under log_softmax: compare
     // with tf.nn.ctc_loss on the logits (differentiated numerically), which is the same loss.
     const tf: EvalRequest = { api: 'tf.nn.ctc_loss', args: [targets, f64(logitsTNC, [T, N, C]), i64([2, 2]), i64([5, 3])], grad: true };
-    assertClose(run(tf).data as number[], run({ ...request, kwargs: { reduction: 'none' } }).data as number[], 1e-12, 'tf = torch on log_softmax');
+    assertClose(vals(run(tf).data), vals(run({ ...request, kwargs: { reduction: 'none' } }).data), 1e-12, 'tf = torch on log_softmax');
     assertClose(g, numericGrad(tf, 1), 1e-7, 'numeric logits gradient');
   });
 
   test("'mean' divides each sequence by its clamped target length", () => {
     const args = [f64(lpTNC, [T, N, C]), targets, [5, 5], [2, 0]];
-    const none = run({ api: 'torch.nn.CTCLoss', init: { reduction: 'none' }, args }).data as number[];
-    const mean = run({ api: 'torch.nn.CTCLoss', args }).data as number[];
+    const none = vals(run({ api: 'torch.nn.CTCLoss', init: { reduction: 'none' }, args }).data);
+    const mean = vals(run({ api: 'torch.nn.CTCLoss', args }).data);
     assert.ok(Math.abs(mean[0]! - (none[0]! / 2 + none[1]! / 1) / 2) < 1e-12);
   });
 });
@@ -148,12 +153,12 @@ describe('Keras, tf.nn and optax CTC', () => {
   const yTrue = i64([1, 2, 2, 0, 3, 0, 0, 0], [2, 4]);
 
   test('keras.losses.ctc = tf.nn.ctc_loss with blank 0, non-zero label count and every frame', () => {
-    const keras = run({ api: 'keras.losses.ctc', args: [yTrue, f64(logitsBTC, [B, Tb, C])] }).data as number[];
-    const tf = run({
+    const keras = vals(run({ api: 'keras.losses.ctc', args: [yTrue, f64(logitsBTC, [B, Tb, C])] }).data);
+    const tf = vals(run({
       api: 'tf.nn.ctc_loss',
       args: [yTrue, f64(logitsBTC, [B, Tb, C]), i64([3, 1]), i64([Tb, Tb])],
       kwargs: { logits_time_major: false },
-    }).data as number[];
+    }).data);
     assertClose(keras, tf, 1e-14, 'keras vs tf');
   });
 
@@ -164,27 +169,27 @@ describe('Keras, tf.nn and optax CTC', () => {
       args: [yTrue, f64(logitsBTC, [B, Tb, C]), f64([0.25, 3], [2])],
       grad: true,
     };
-    assertClose(run(request).grad!.data as number[], numericGrad(request, 1), 1e-7, 'keras class gradient');
+    assertClose(vals(run(request).grad!.data), numericGrad(request, 1), 1e-7, 'keras class gradient');
   });
 
   test('optax equals the exact CTC when every alignment is possible, and is finite when none is', () => {
     const labels = i64([1, 2, 2, 3, 0, 0], [2, 3]);
     const labelPad = f64([0, 0, 0, 0, 1, 1], [2, 3]);
     const logitPad = f64([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1], [2, Tb]);
-    const optax = run({ api: 'optax.losses.ctc_loss', args: [f64(logitsBTC, [B, Tb, C]), logitPad, labels, labelPad] }).data as number[];
-    const tf = run({
+    const optax = vals(run({ api: 'optax.losses.ctc_loss', args: [f64(logitsBTC, [B, Tb, C]), logitPad, labels, labelPad] }).data);
+    const tf = vals(run({
       api: 'tf.nn.ctc_loss',
       args: [labels, f64(logitsBTC, [B, Tb, C]), i64([3, 1]), i64([6, 4])],
       kwargs: { logits_time_major: false },
-    }).data as number[];
+    }).data);
     // log_epsilon = −1e5 stands in for log 0: the difference is below e^−1e5 in exact arithmetic.
     assertClose(optax, tf, 1e-12, 'optax vs tf');
     const impossiblePad = f64([0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0], [2, Tb]);
     const request: EvalRequest = { api: 'optax.losses.ctc_loss', args: [f64(logitsBTC, [B, Tb, C]), impossiblePad, labels, labelPad], grad: true };
     const r = run(request);
-    const v = r.data as number[];
+    const v = vals(r.data);
     assert.ok(Number.isFinite(v[0]!) && v[0]! > 1e5 * 0.99, `impossible alignment gives a large finite loss, got ${v[0]}`);
-    assertClose(r.grad!.data as number[], numericGrad(request, 0, 1e-4), 1e-5, 'optax gradient');
+    assertClose(vals(r.grad!.data), numericGrad(request, 0, 1e-4), 1e-5, 'optax gradient');
   });
 
   test('optax refuses a blank_id outside the classes and zero frames', () => {
@@ -204,8 +209,8 @@ describe('TF Addons sequence loss', () => {
   const weights = f64([1, 0.5, 0, 2, 1, 1], [B, Tt]);
 
   test('function and class defaults differ exactly by Σw versus count_nonzero(w)', () => {
-    const fn = run({ api: 'tfa.seq2seq.sequence_loss', args: [logits, targets, weights] }).data as number[];
-    const cls = run({ api: 'tfa.seq2seq.SequenceLoss', args: [targets, logits, weights] }).data as number[];
+    const fn = vals(run({ api: 'tfa.seq2seq.sequence_loss', args: [logits, targets, weights] }).data);
+    const cls = vals(run({ api: 'tfa.seq2seq.SequenceLoss', args: [targets, logits, weights] }).data);
     assert.ok(Math.abs(fn[0]! * 5.5 - cls[0]! * 5) < 1e-12, `${fn[0]} · Σw = ${cls[0]} · nonzero`);
   });
 
@@ -214,7 +219,7 @@ describe('TF Addons sequence loss', () => {
     for (const on of [[0, 1], [0], [1], [2, 3], [2], [3], []]) {
       const kwargs = Object.fromEntries(flags.map((f, i) => [f, on.includes(i)]));
       const request: EvalRequest = { api: 'tfa.seq2seq.sequence_loss', args: [logits, targets, weights], kwargs, grad: true };
-      assertClose(run(request).grad!.data as number[], numericGrad(request, 0), 1e-7, `flags ${on.join(',')}`);
+      assertClose(vals(run(request).grad!.data), numericGrad(request, 0), 1e-7, `flags ${on.join(',')}`);
     }
   });
 

@@ -12,11 +12,12 @@ import { type EvalRequest, type ValueAnswer, evaluate, isErrorAnswer } from '../
 
 interface Wire {
   shape: number[];
-  dtype: 'float64' | 'int64';
+  dtype: 'float64' | 'float32' | 'int64';
   data: number[];
 }
 
 const f64 = (data: number[], shape: number[]): Wire => ({ shape, dtype: 'float64', data });
+const f32 = (data: number[], shape: number[]): Wire => ({ shape, dtype: 'float32', data });
 const i64 = (data: number[], shape: number[] = [data.length]): Wire => ({ shape, dtype: 'int64', data });
 
 function lcg(seed: number): () => number {
@@ -29,7 +30,8 @@ function lcg(seed: number): () => number {
 
 function randomLogits(n: number, seed: number): number[] {
   const next = lcg(seed);
-  return Array.from({ length: n }, () => 3 * next() - 1.5);
+  // float32-representable, so float32 (tf.nn) and float64 (torch, optax) inputs hold the same values.
+  return Array.from({ length: n }, () => Math.fround(3 * next() - 1.5));
 }
 
 /** log_softmax over the last axis of (rows, C). */
@@ -131,11 +133,21 @@ describe('torch CTC', () => {
         else assert.ok(Math.abs(sum(row)) < 1e-12, `row (${t}, ${b}) sums to ${sum(row)}`);
       }
     }
-    // torch's gradient is the derivative with respect to the logits under log_softmax: compare
-    // with tf.nn.ctc_loss on the logits (differentiated numerically), which is the same loss.
-    const tf: EvalRequest = { api: 'tf.nn.ctc_loss', args: [targets, f64(logitsTNC, [T, N, C]), i64([2, 2]), i64([5, 3])], grad: true };
+    // torch's gradient is the derivative with respect to the logits under log_softmax: the same
+    // loss as tf.nn.ctc_loss on the logits, differentiated numerically through log_softmax.
+    const tf: EvalRequest = { api: 'tf.nn.ctc_loss', args: [targets, f32(logitsTNC, [T, N, C]), i64([2, 2]), i64([5, 3])], grad: true };
     assertClose(vals(run(tf).data), vals(run({ ...request, kwargs: { reduction: 'none' } }).data), 1e-12, 'tf = torch on log_softmax');
-    assertClose(g, numericGrad(tf, 1), 1e-7, 'numeric logits gradient');
+    const h = 1e-5;
+    const lossAt = (x: number[]): number =>
+      sum(vals(run({ ...request, args: [f64(logSoftmax(x, C), [T, N, C]), targets, [5, 3], [2, 2]], grad: false }).data));
+    const numeric = logitsTNC.map((_, i) => {
+      const plus = logitsTNC.slice();
+      const minus = logitsTNC.slice();
+      plus[i]! += h;
+      minus[i]! -= h;
+      return (lossAt(plus) - lossAt(minus)) / (2 * h);
+    });
+    assertClose(g, numeric, 1e-7, 'numeric logits gradient');
   });
 
   test("'mean' divides each sequence by its clamped target length", () => {
@@ -156,7 +168,7 @@ describe('Keras, tf.nn and optax CTC', () => {
     const keras = vals(run({ api: 'keras.losses.ctc', args: [yTrue, f64(logitsBTC, [B, Tb, C])] }).data);
     const tf = vals(run({
       api: 'tf.nn.ctc_loss',
-      args: [yTrue, f64(logitsBTC, [B, Tb, C]), i64([3, 1]), i64([Tb, Tb])],
+      args: [yTrue, f32(logitsBTC, [B, Tb, C]), i64([3, 1]), i64([Tb, Tb])],
       kwargs: { logits_time_major: false },
     }).data);
     assertClose(keras, tf, 1e-14, 'keras vs tf');
@@ -179,7 +191,7 @@ describe('Keras, tf.nn and optax CTC', () => {
     const optax = vals(run({ api: 'optax.losses.ctc_loss', args: [f64(logitsBTC, [B, Tb, C]), logitPad, labels, labelPad] }).data);
     const tf = vals(run({
       api: 'tf.nn.ctc_loss',
-      args: [labels, f64(logitsBTC, [B, Tb, C]), i64([3, 1]), i64([6, 4])],
+      args: [labels, f32(logitsBTC, [B, Tb, C]), i64([3, 1]), i64([6, 4])],
       kwargs: { logits_time_major: false },
     }).data);
     // log_epsilon = −1e5 stands in for log 0: the difference is below e^−1e5 in exact arithmetic.

@@ -92,6 +92,13 @@ export const tfCtcLoss: ApiImpl = (a, want) => {
   }
   if (labelLength === null) throw new LossError('Argument `label_length` must be provided for dense labels (only SparseTensor labels may omit it)');
   if (logits.shape.length !== 3) throw new LossError(`logits must have rank 3 ([frames, batch, classes] or [batch, frames, classes]), got shape ${pyShape(logits.shape)}`);
+  if (logits.dtype !== 'float32') {
+    // float16/bfloat16 are cast to float32 inside; float64 meets the float32 transition matrices of
+    // ctc_loss_dense and fails (which is why Keras casts float64 logits to float32 before calling it).
+    throw new LossError(
+      `tf.nn.ctc_loss needs float32 logits, got ${logits.dtype}: the dense implementation combines them with float32 state-transition matrices (cast with tf.cast(logits, tf.float32), as Keras does)`,
+    );
+  }
   if (labels.shape.length !== 2) throw new LossError(`dense labels must have shape [batch, max_label_length], got ${pyShape(labels.shape)}`);
   requireIntTensor(labels, 'labels');
   const C = logits.shape[2]!;

@@ -72,7 +72,7 @@ export const entries: LossEntry[] = [
   {
     ...common,
     id: 'ctc',
-    aliases: [],
+    aliases: ['CTC'],
     kind: 'string',
     summary: "loss='ctc' in compile(): keras.losses.ctc with its defaults, reduced with sum_over_batch_size.",
     call: kerasClassCall(Y_TRUE, Y_PRED),

@@ -35,7 +35,7 @@ export const entries: LossEntry[] = [
       'The result is one negative log-likelihood per sequence with no reduction and no division by label length; average it yourself (torch\'s mean also divides by target length).',
       'Too few frames for a sequence (logit_length < labels + adjacent repeats) gives +∞ and a NaN gradient for it.',
       'label_length may not be None with dense labels; labels outside [0, classes) are undefined.',
-      'The op runs in float32 for float16/bfloat16 inputs; Loss Lens computes in float64.',
+      'Logits must be float32 (float16/bfloat16 are cast to float32 inside): float64 logits fail against the float32 transition matrices of the dense implementation, which is why Keras casts float64 to float32 first. Loss Lens computes in float64 on the float32 values.',
     ],
     equivalents: [
       { api: 'torch.nn.functional.ctc_loss', note: "takes log-probabilities (no log_softmax inside), always time-major, reduction='mean' divides by target length." },

@@ -4,6 +4,7 @@
  * and TF Addons' token-level sequence loss.
  */
 import type { ApiTable } from '../api.js';
+import { kerasCtcBatchCost } from '../sequence/kerasBackendCtc.js';
 import { kerasCtc, kerasCtcClass, tfCtcLoss } from '../sequence/logitsCtc.js';
 import { optaxCtcLoss } from '../sequence/optaxCtc.js';
 import { tfaSequenceLoss, tfaSequenceLossClass } from '../sequence/tfaSequence.js';
@@ -15,6 +16,7 @@ export const implementations: ApiTable = {
   'keras.losses.CTC': kerasCtcClass,
   'keras.losses.ctc': kerasCtc,
   ctc: kerasCtcClass,
+  'tf.keras.backend.ctc_batch_cost': kerasCtcBatchCost,
   'tf.nn.ctc_loss': tfCtcLoss,
   'optax.losses.ctc_loss': optaxCtcLoss,
   'optax.losses.ctc_loss_with_forward_probs': optaxCtcLoss,

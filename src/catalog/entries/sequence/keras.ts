@@ -1,8 +1,10 @@
 /**
  * Keras 3 CTC (keras.losses.CTC, keras.losses.ctc and loss='ctc' in compile), TensorFlow
- * backend semantics: ops.ctc_loss → tf.nn.ctc_loss on batch-first logits with mask_index 0.
+ * backend semantics: ops.ctc_loss → tf.nn.ctc_loss on batch-first logits with mask_index 0;
+ * and tf.keras 2's backend.ctc_batch_cost (softmax probabilities, last class blank), the CTC of
+ * the Keras 2 OCR and speech examples.
  */
-import { kerasBaseInit, kerasClassCall, kerasFunctionCall } from '../../params.js';
+import { kerasBaseInit, kerasClassCall, kerasFunctionCall, tensorArg } from '../../params.js';
 import type { Equivalent, LossEntry } from '../../types.js';
 import { family } from './families.js';
 
@@ -82,5 +84,41 @@ export const entries: LossEntry[] = [
     ],
     equivalents: [{ api: 'keras.losses.CTC', note: 'the class form, which accepts a reduction.' }],
     docs: `${DOCS}probabilistic_losses/#ctc-function`,
+  },
+  {
+    id: 'tf.keras.backend.ctc_batch_cost',
+    aliases: ['keras.backend.ctc_batch_cost', 'tf.compat.v1.keras.backend.ctc_batch_cost'],
+    framework: 'keras',
+    kind: 'function',
+    family: 'ctc',
+    summary: 'tf.keras 2 backend CTC: softmax probabilities (B, T, C) with the last class as blank, (B, 1) length columns, (B, 1) per-sequence losses.',
+    tasks: ['speech-recognition', 'sequence-generation'],
+    input: 'probabilities',
+    target: ['label-sequence'],
+    call: [
+      tensorArg('y_true', 'target', 'Labels (samples, max_string_length); the first label_length[b] entries are read, values in [0, num_categories − 1) (the last class is the blank).'),
+      tensorArg('y_pred', 'prediction', 'Softmax outputs (samples, time_steps, num_categories), batch-first probabilities, not logits.'),
+      { name: 'input_length', type: 'tensor', role: 'length', doc: 'Frames per sample as a (samples, 1) column (squeezed on the last axis).' },
+      { name: 'label_length', type: 'tensor', role: 'length', doc: 'Labels per sample as a (samples, 1) column.' },
+    ],
+    formula:
+      'z = log(y_pred + 1e-7),  ℓ_b = CTC(log_softmax(z[b]), y_true[b, :label_length[b]], frames = input_length[b], blank = C − 1),  result (B, 1), unreduced',
+    intuition: family('ctc').intuition,
+    useWhen: family('ctc').useWhen,
+    avoidWhen: family('ctc').avoidWhen,
+    pitfalls: [
+      'It expects softmax probabilities (the model ends in a softmax) and takes log(y_pred + 1e-7) itself; feeding logits is silently wrong. The TF1 CTCLoss op then applies log_softmax to those logs again, which renormalises p + 1e-7.',
+      'The blank is the LAST class (num_categories − 1), unlike keras.losses.CTC, tf.nn.ctc_loss and torch (class 0 by default): size the output layer as vocabulary + 1.',
+      'input_length and label_length must be (samples, 1) columns; a label_length larger than the frames raises "Not enough time for target transition sequence", but labels that only fit without the blanks between repeats give +∞ instead (the check ignores repeats).',
+      'The result is (samples, 1) and not reduced; Keras 2 compile() averages it. It is typically used inside a Lambda or custom layer that adds it with add_loss.',
+      'Keras 2 / tf.keras (TensorFlow ≤ 2.15) only: Keras 3 removed keras.backend.ctc_batch_cost in favour of keras.losses.CTC and keras.ops.ctc_loss.',
+    ],
+    equivalents: [
+      { api: 'keras.losses.CTC', note: 'Keras 3: logits instead of probabilities, blank 0 (also the padding), every frame used.' },
+      { api: 'tf.nn.ctc_loss', note: 'logits with blank_index (−1 selects the last class, the same blank as here) and per-sequence lengths.' },
+      { api: 'torch.nn.functional.ctc_loss', note: "log-probabilities (T, N, C) and blank=C−1 for the same blank; 'mean' divides by target length." },
+    ],
+    docs: 'https://www.tensorflow.org/versions/r2.15/api_docs/python/tf/keras/backend/ctc_batch_cost',
+    kernel: { computed: true },
   },
 ];

@@ -47,6 +47,13 @@ function normal(rand) {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 }
 
+/** CTC's (T, N, C) over the same n log-probabilities, and the target length S. */
+function ctcShape(n) {
+  const T = 200;
+  const C = 1000;
+  return { T, N: n / (T * C), C, S: 40 };
+}
+
 /** The input arrays, by name: how to make each, its element type, and its length (× n). */
 function datasets(n, rows, classes) {
   const f32 = (fill) => ({ type: 'f32', length: n, fill });
@@ -64,6 +71,11 @@ function datasets(n, rows, classes) {
     logSoftmax: { type: 'f32', length: rows * classes, derived: true },
     softmax: { type: 'f32', length: rows * classes, derived: true },
     oneHot: { type: 'f32', length: rows * classes, derived: true },
+    // CTC: log-softmax of ceLogits read as (T, N, C = 1000), and random non-blank targets.
+    ctcLogProbs: { type: 'f32', length: rows * classes, derived: true },
+    ctcTargets: { type: 'i64', length: ctcShape(n).N * ctcShape(n).S, fill: (r) => 1 + Math.floor(r() * (ctcShape(n).C - 1)) },
+    ctcInputLengths: { type: 'i64', length: ctcShape(n).N, fill: () => ctcShape(n).T },
+    ctcTargetLengths: { type: 'i64', length: ctcShape(n).N, fill: () => ctcShape(n).S },
   };
 }
 
@@ -71,7 +83,7 @@ function makeData(dir, n, rows, classes) {
   mkdirSync(dir, { recursive: true });
   const specs = datasets(n, rows, classes);
   const path = (name) => join(dir, `${name}.${n}.${specs[name].type}`);
-  const stamp = join(dir, `complete.${n}`);
+  const stamp = join(dir, `complete.v2.${n}`);
   if (existsSync(stamp)) return path;
   let seed = 1;
   const arrays = {};
@@ -99,7 +111,17 @@ function makeData(dir, n, rows, classes) {
     }
     oh[r * classes + Number(arrays.labels[r])] = 1;
   }
-  Object.assign(arrays, { logSoftmax: lsm, softmax: sm, oneHot: oh });
+  const { C: ctcC } = ctcShape(n);
+  const ctc = new Float32Array(x.length);
+  for (let r = 0; r < x.length / ctcC; r++) {
+    let m = -Infinity;
+    for (let c = 0; c < ctcC; c++) m = Math.max(m, x[r * ctcC + c]);
+    let s = 0;
+    for (let c = 0; c < ctcC; c++) s += Math.exp(x[r * ctcC + c] - m);
+    const lse = m + Math.log(s);
+    for (let c = 0; c < ctcC; c++) ctc[r * ctcC + c] = x[r * ctcC + c] - lse;
+  }
+  Object.assign(arrays, { logSoftmax: lsm, softmax: sm, oneHot: oh, ctcLogProbs: ctc });
   for (const [name, a] of Object.entries(arrays)) {
     writeFileSync(path(name) + '.tmp', new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
     renameSync(path(name) + '.tmp', path(name));
@@ -119,6 +141,7 @@ function cases(n, rows, classes) {
   const flat = [n];
   const table = [rows, classes];
   const t = (data, shape, dtype = 'float32') => ({ data, shape, dtype });
+  const ctc = ctcShape(n);
   return [
     {
       name: 'MSE',
@@ -212,6 +235,25 @@ function cases(n, rows, classes) {
       gradOf: 1,
       torch: 'keras_cce(y1, x)',
     },
+    {
+      name: `smp Dice, binary, ${n} pixels in 10 images (smp ≥ 0.4 formula)`,
+      api: 'segmentation_models_pytorch.losses.DiceLoss',
+      init: { mode: 'binary' },
+      // smp's argument order: y_pred, y_true; logits in, from_logits=True by default.
+      args: [t('logits', [10, 1, n / 10]), t('bits', [10, 1, n / 10])],
+      torch: 'smp_dice_binary(x, y1)',
+    },
+    {
+      name: `CTC, T = ${ctc.T}, N = ${ctc.N}, C = ${ctc.C}, S = ${ctc.S}`,
+      api: 'torch.nn.functional.ctc_loss',
+      args: [
+        t('ctcLogProbs', [ctc.T, ctc.N, ctc.C]),
+        t('ctcTargets', [ctc.N, ctc.S], 'int64'),
+        t('ctcInputLengths', [ctc.N], 'int64'),
+        t('ctcTargetLengths', [ctc.N], 'int64'),
+      ],
+      torch: 'F.ctc_loss(x, y1, y2, y3)',
+    },
   ];
 }
 
@@ -241,7 +283,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   if (index !== current) { cache.clear(); current = index; }
   const c = plan.cases[index];
   const args = c.args.map((a) => ({ shape: a.shape, dtype: a.dtype, data: load(a.path, a.dtype) }));
-  const request = { api: c.api, args, kwargs: c.kwargs ?? {}, grad };
+  const request = { api: c.api, init: c.init ?? {}, args, kwargs: c.kwargs ?? {}, grad };
   let best = Infinity, answer;
   for (let r = 0; r < warmup + repeats; r++) {
     const t = process.hrtime.bigint();
@@ -293,7 +335,17 @@ def keras_bce(y, p):
 def keras_cce(y, p):
     p = (p / p.sum(-1, keepdim=True)).clamp(EPS, 1 - EPS)
     return (-(y * torch.log(p)).sum(-1)).mean()
-ENV = {'F': F, 'sigmoid_focal_loss': sigmoid_focal_loss, 'keras_bce': keras_bce, 'keras_cce': keras_cce}
+def smp_dice_binary(x, y):
+    # smp >= 0.4 DiceLoss(mode='binary'): sigmoid, (N, 1, -1) view, L1 form of the intersection.
+    bs = x.size(0)
+    p = F.logsigmoid(x).exp().view(bs, 1, -1)
+    t = y.view(bs, 1, -1)
+    dims = (0, 2)
+    sp, st = p.sum(dims), t.sum(dims)
+    inter = (sp + st - (p - t).abs().sum(dims)) / 2
+    score = inter / (inter + 0.5 * (sp - inter) + 0.5 * (st - inter)).clamp_min(1e-7)
+    return ((1 - score) * (st > 0).to(p.dtype)).mean()
+ENV = {'F': F, 'sigmoid_focal_loss': sigmoid_focal_loss, 'keras_bce': keras_bce, 'keras_cce': keras_cce, 'smp_dice_binary': smp_dice_binary}
 def load(a):
     dt = np.int64 if a['dtype'] == 'int64' else np.float32
     return torch.from_numpy(np.fromfile(a['path'], dtype=dt).reshape(a['shape']))
@@ -307,7 +359,9 @@ for line in sys.stdin:
         ts = [load(a) for a in c['args']]
         g = c.get('gradOf', 0)
         x = ts[g]
-        other = ts[1 - g]
+        rest = [a for i, a in enumerate(ts) if i != g]
+        other = rest[0]
+        more = {f'y{i + 1}': a for i, a in enumerate(rest)}
         xg = x.clone().requires_grad_(True)
         del ts
     expr = compile(c['torch'], 'case', 'eval')
@@ -316,14 +370,14 @@ for line in sys.stdin:
         if req['grad']:
             t = time.perf_counter()
             xg.grad = None
-            loss = eval(expr, ENV, {'x': xg, 'y1': other})
+            loss = eval(expr, ENV, {**more, 'x': xg})
             loss.backward()
             value = loss.item()
             s = time.perf_counter() - t
         else:
             t = time.perf_counter()
             with torch.no_grad():
-                value = eval(expr, ENV, {'x': x, 'y1': other}).item()
+                value = eval(expr, ENV, {**more, 'x': x}).item()
             s = time.perf_counter() - t
         if r >= req['warmup']:
             best = min(best, s)

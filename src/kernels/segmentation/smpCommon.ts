@@ -40,8 +40,8 @@ export interface SmpView {
   k: number;
   /** Pixels per sample and class. */
   p: number;
-  /** Targets as smp scores them, (N, K, P), ignored pixels zeroed. */
-  target: Float64Array;
+  /** Targets as smp scores them, (N, K, P), ignored pixels zeroed (the caller's array itself when nothing needs encoding). */
+  target: ArrayLike<number>;
   /** The ignore mask laid out like `target` (1 keep, 0 ignored), or null without ignore_index. */
   keep: Float64Array | null;
 }
@@ -65,8 +65,8 @@ export function smpView(mode: Mode, yPred: Tensor, yTrue: Tensor, ignoreIndex: n
     if (yTrue.size % N !== 0) throw viewError(mode === 'binary' ? `[${N}, 1, -1]` : `[${N}, -1]`, yTrue.size);
     perSample = yTrue.size / N;
   }
-  const target = new Float64Array(N * K * P);
   const keep = ignoreIndex === null ? null : new Float64Array(N * K * P);
+  const target = mode === 'multiclass' || keep !== null ? new Float64Array(N * K * P) : new Float64Array(0);
   if (mode === 'multiclass') {
     if (ignoreIndex === null && yTrue.dtype !== 'int64') throw new LossError('RuntimeError: one_hot is only applicable to index tensor.');
     const labels = new Float64Array(yTrue.size);
@@ -91,6 +91,8 @@ export function smpView(mode: Mode, yPred: Tensor, yTrue: Tensor, ignoreIndex: n
     }
   } else {
     if (perSample !== P) throw sizeAssert(yPred, yTrue);
+    // Binary and multilabel targets without ignore_index are already (N, K, P): no copy.
+    if (keep === null) return { n: N, k: K, p: P, target: y, keep };
     for (let i = 0; i < target.length; i++) {
       const m = ignoreIndex === null || y[i] !== ignoreIndex ? 1 : 0;
       target[i] = y[i]! * m;
@@ -123,7 +125,7 @@ export function activate(x: Tensor, mode: Mode, fromLogits: boolean): Activation
     return { kind: 'none', x, p, layout: null };
   }
   if (mode !== 'multiclass') {
-    for (let i = 0; i < n; i++) p[i] = Math.exp(logSigmoid(d[i]!));
+    for (let i = 0; i < n; i++) p[i] = sigmoid(d[i]!);
     return { kind: 'sigmoid', x, p, layout: null };
   }
   const layout = layoutAt(x.shape, 1);
@@ -143,6 +145,15 @@ export function activate(x: Tensor, mode: Mode, fromLogits: boolean): Activation
   return { kind: 'softmax', x, p, layout };
 }
 
+/**
+ * σ(x) with one exp: exp(logsigmoid(x)) rearranged (1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x)
+ * below), equal to it up to rounding, NaN for NaN, exactly 0 and 1 at ∓∞.
+ */
+export function sigmoid(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+
 export function logSigmoid(x: number): number {
   return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
 }
@@ -155,7 +166,7 @@ export function activationGrad(act: Activation, gp: Float64Array): Float64Array 
   const gx = new Float64Array(gp.length);
   if (act.kind === 'sigmoid') {
     // exp backward (·p), then logsigmoid backward (·σ(−x)).
-    for (let i = 0; i < gx.length; i++) gx[i] = gp[i]! * p[i]! * Math.exp(logSigmoid(-d[i]!));
+    for (let i = 0; i < gx.length; i++) gx[i] = gp[i]! * p[i]! * sigmoid(-d[i]!);
     return gx;
   }
   const { outer, classes: C, inner } = act.layout!;

@@ -22,7 +22,7 @@ import type { ApiImpl, KernelResult } from '../api.js';
 import type { Args } from '../args.js';
 import { versionAtLeast } from '../classification/version.js';
 import { LossError, type Tensor, out } from '../tensor.js';
-import { activate, activationGrad, checkMode, requirePredictionRank, smpView, type Mode } from './smpCommon.js';
+import { activate, activationGrad, checkMode, requirePredictionRank, sigmoid, smpView, type Mode } from './smpCommon.js';
 
 interface ScoreForm {
   /** Intersection as (Σp + Σt − Σ|p − t|)/2 (smp ≥ 0.4) instead of Σp·t. */
@@ -88,27 +88,58 @@ function compute(mode: Mode, yPred: Tensor, yTrue: Tensor, o: Options, want: { g
   requirePredictionRank(yPred, yTrue);
   const view = smpView(mode, yPred, yTrue, o.ignoreIndex);
   const { n: N, k: K, p: P, target: t, keep } = view;
-  const act = activate(yPred, mode, o.fromLogits);
-  const prob = act.p;
-  const pAt = (nn: number, c: number, j: number) => (mode === 'binary' ? nn * P + j : (nn * K + c) * P + j);
-
+  // Prediction and target share the (N, K, P) layout (binary: K = 1), so element (n, c, j) is at (n·K + c)·P + j in both.
   // Per-class sums over batch and pixels.
   const sp = new Float64Array(K);
   const st = new Float64Array(K);
   const inter = new Float64Array(K);
-  for (let nn = 0; nn < N; nn++) {
+  // Without a gradient, sigmoid probabilities are summed as they are computed: a fresh
+  // buffer of them would cost more (page faults) than the arithmetic.
+  const fused = !want.grad && keep === null && o.form.l1 && mode !== 'multiclass' && o.fromLogits;
+  const act = fused ? null : activate(yPred, mode, o.fromLogits);
+  const prob = act === null ? yPred.data : act.p;
+  if (fused) {
+    for (let nn = 0; nn < N; nn++) {
+      for (let c = 0; c < K; c++) {
+        const tb = (nn * K + c) * P;
+        let sP = 0;
+        let sT = 0;
+        let sI = 0;
+        for (let j = tb; j < tb + P; j++) {
+          const pv = sigmoid(prob[j]!);
+          const tv = t[j]!;
+          sP += pv;
+          sT += tv;
+          sI += Math.abs(pv - tv);
+        }
+        sp[c]! += sP;
+        st[c]! += sT;
+        inter[c]! += sI;
+      }
+    }
+  } else for (let nn = 0; nn < N; nn++) {
     for (let c = 0; c < K; c++) {
       const tb = (nn * K + c) * P;
       let sP = 0;
       let sT = 0;
       let sI = 0;
-      for (let j = 0; j < P; j++) {
-        // smp multiplies by the mask, so an ignored NaN prediction still poisons the sums.
-        const pv = keep === null ? prob[pAt(nn, c, j)]! : prob[pAt(nn, c, j)]! * keep[tb + j]!;
-        const tv = t[tb + j]!;
-        sP += pv;
-        sT += tv;
-        sI += o.form.l1 ? Math.abs(pv - tv) : pv * tv;
+      if (keep === null && o.form.l1) {
+        for (let j = tb; j < tb + P; j++) {
+          const pv = prob[j]!;
+          const tv = t[j]!;
+          sP += pv;
+          sT += tv;
+          sI += Math.abs(pv - tv);
+        }
+      } else {
+        for (let j = tb; j < tb + P; j++) {
+          // smp multiplies by the mask, so an ignored NaN prediction still poisons the sums.
+          const pv = keep === null ? prob[j]! : prob[j]! * keep[j]!;
+          const tv = t[j]!;
+          sP += pv;
+          sT += tv;
+          sI += o.form.l1 ? Math.abs(pv - tv) : pv * tv;
+        }
       }
       sp[c]! += sP;
       st[c]! += sT;
@@ -169,16 +200,16 @@ function compute(mode: Mode, yPred: Tensor, yTrue: Tensor, o: Options, want: { g
     for (let c = 0; c < K; c++) {
       const tb = (nn * K + c) * P;
       for (let j = 0; j < P; j++) {
-        const idx = pAt(nn, c, j);
-        const m = keep === null ? 1 : keep[tb + j]!;
+        const idx = tb + j;
+        const m = keep === null ? 1 : keep[idx]!;
         const pv = prob[idx]! * m;
-        const tv = t[tb + j]!;
+        const tv = t[idx]!;
         const dI = o.form.l1 ? (1 - Math.sign(pv - tv)) / 2 : tv;
         gp[idx] = (gI[c]! * dI + gDen[c]! * cp) * m;
       }
     }
   }
-  result.grad = out(yPred.shape, activationGrad(act, gp));
+  result.grad = out(yPred.shape, activationGrad(act!, gp));
   return result;
 }
 

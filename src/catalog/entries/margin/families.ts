@@ -3,7 +3,8 @@
  * losses, ranking losses, cosine losses and the metric-learning families (contrastive and
  * triplet). Entries reuse these texts and add their framework's specifics.
  */
-import type { FamilyDoc, FamilyId } from '../../types.js';
+import type { FamilyDoc } from '../../types.js';
+import { familyLookup } from '../../familyDocs.js';
 
 export const families: FamilyDoc[] = [
   {
@@ -104,11 +105,5 @@ export const families: FamilyDoc[] = [
   },
 ];
 
-const byId = new Map(families.map((f) => [f.id, f]));
-
-/** The family doc for an id of this group (throws on a typo, so entries cannot reference a missing family). */
-export function family(id: FamilyId): FamilyDoc {
-  const f = byId.get(id);
-  if (f === undefined) throw new Error(`margin catalog: no family doc for ${id}`);
-  return f;
-}
+/** The family doc for an id of this group (throws on a missing one). */
+export const family = familyLookup(families, 'margin');

@@ -6,6 +6,7 @@
 import { optional, tensorArg } from '../../params.js';
 import type { LossEntry, Param } from '../../types.js';
 import { family } from './families.js';
+import { familyProse } from '../../familyDocs.js';
 
 const DOCS = 'https://kevinmusgrave.github.io/pytorch-metric-learning/losses/';
 
@@ -56,9 +57,7 @@ export const entries: LossEntry[] = [
     call: CALL,
     formula:
       'd = ‖ê_i − ê_j‖₂ (ê = e/‖e‖);  pos: relu(d − m⁺) over i ≠ j with y_i = y_j,  neg: relu(m⁻ − d) over y_i ≠ y_j;  ℓ = mean of non-zero pos + mean of non-zero neg (an empty set gives 0)',
-    intuition: family('contrastive').intuition,
-    useWhen: family('contrastive').useWhen,
-    avoidWhen: family('contrastive').avoidWhen,
+    ...familyProse(family('contrastive')),
     pitfalls: [
       'The hinges are not squared (unlike Hadsell et al. and tfa.losses.contrastive_loss) and each ordered pair (i, j) and (j, i) is counted.',
       'AvgNonZeroReducer divides by the number of non-zero pairs, not all pairs: the loss does not fall as pairs get satisfied, only when the remaining violations shrink. A batch where every pair is satisfied gives exactly 0.',
@@ -92,9 +91,7 @@ export const entries: LossEntry[] = [
     call: CALL,
     formula:
       'd = ‖ê_i − ê_j‖₂;  for all (a, p, n) with y_a = y_p, a ≠ p, y_n ≠ y_a:  v = d(a, p) − d(a, n) + m  (swap: d(a, n) → min(d(a, n), d(p, n)));  ℓ = mean of the non-zero relu(v) (softplus(v) with smooth_loss)',
-    intuition: family('triplet').intuition,
-    useWhen: family('triplet').useWhen,
-    avoidWhen: family('triplet').avoidWhen,
+    ...familyProse(family('triplet')),
     pitfalls: [
       'The default margin is 0.05, not torch\'s 1.0: distances between normalised embeddings lie in [0, 2].',
       'The number of triplets grows as N³: a batch of 256 with 4 samples per class has about 200 000 triplets.',

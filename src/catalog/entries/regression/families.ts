@@ -3,7 +3,8 @@
  * way it does, and when to reach for it. Entries reuse these texts and add their framework's
  * specifics.
  */
-import type { FamilyDoc, FamilyId } from '../../types.js';
+import type { FamilyDoc } from '../../types.js';
+import { familyLookup } from '../../familyDocs.js';
 
 export const families: FamilyDoc[] = [
   {
@@ -140,9 +141,5 @@ export const families: FamilyDoc[] = [
   },
 ];
 
-/** The family doc for an id (every regression family is defined above). */
-export function family(id: FamilyId): FamilyDoc {
-  const f = families.find((g) => g.id === id);
-  if (f === undefined) throw new Error(`regression catalog: no family doc for ${id}`);
-  return f;
-}
+/** The family doc for an id of this group (throws on a missing one). */
+export const family = familyLookup(families, 'regression');

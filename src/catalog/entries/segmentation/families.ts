@@ -4,7 +4,8 @@
  * reuse these texts and add their framework's specifics (where the sums run, smoothing, the
  * empty-mask policy).
  */
-import type { FamilyDoc, FamilyId } from '../../types.js';
+import type { FamilyDoc } from '../../types.js';
+import { familyLookup } from '../../familyDocs.js';
 
 export const families: FamilyDoc[] = [
   {
@@ -90,8 +91,5 @@ export const families: FamilyDoc[] = [
   },
 ];
 
-export function family(id: FamilyId): FamilyDoc {
-  const f = families.find((x) => x.id === id);
-  if (f === undefined) throw new Error(`segmentation families: no ${id}`);
-  return f;
-}
+/** The family doc for an id of this group (throws on a missing one). */
+export const family = familyLookup(families, 'segmentation');

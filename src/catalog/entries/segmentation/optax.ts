@@ -6,6 +6,7 @@
 import { optional, tensorArg } from '../../params.js';
 import type { LossEntry, Param } from '../../types.js';
 import { family } from './families.js';
+import { familyProse } from '../../familyDocs.js';
 
 const DOCS = 'https://optax.readthedocs.io/en/latest/api/losses.html';
 const kw = (p: Param): Param => ({ ...p, keywordOnly: true });
@@ -47,9 +48,7 @@ export const entries: LossEntry[] = [
       kw(optional('axis', 'axis', null, 'Axes to sum over; None: every axis but the first and the last.', { nullable: true })),
     ],
     formula: 'p = softmax(x, −1) (sigmoid if C = 1);  I = Σp·t, P = Σp, T = Σt over `axis`;  ℓ_c = w_c·(1 − (I + s)/(I + α(P − I) + β(T − I) + s));  mean/sum over c',
-    intuition: family('dice').intuition,
-    useWhen: family('dice').useWhen,
-    avoidWhen: family('dice').avoidWhen,
+    ...familyProse(family('dice')),
     pitfalls: [
       ...SHARED_PITFALLS,
       'apply_softmax=False checks that the predictions sum to 1 over the last axis: binary probabilities of shape (…, 1) fail that check ("must be valid probability distributions"), so pass two-class probabilities or keep logits.',
@@ -83,9 +82,7 @@ export const entries: LossEntry[] = [
       kw(optional('apply_sigmoid', 'bool', true, 'Sigmoid on the predictions; False: they must be probabilities (and pass dice_loss\'s sum-to-1 check).')),
     ],
     formula: 'masks get a trailing class axis of 1;  p = σ(x);  ℓ = 1 − (I + s)/(½Σp + ½Σt + s), I = Σp·t, per sample (sums over every axis but the first)',
-    intuition: family('dice').intuition,
-    useWhen: family('dice').useWhen,
-    avoidWhen: family('dice').avoidWhen,
+    ...familyProse(family('dice')),
     pitfalls: [
       ...SHARED_PITFALLS,
       'apply_sigmoid=False with probabilities raises, because dice_loss then requires the size-1 class axis to sum to 1: only all-ones predictions pass.',

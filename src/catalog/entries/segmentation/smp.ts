@@ -7,6 +7,7 @@
 import { optional, param, tensorArg } from '../../params.js';
 import type { LossEntry, Param } from '../../types.js';
 import { family } from './families.js';
+import { familyProse } from '../../familyDocs.js';
 
 const DOCS = 'https://smp.readthedocs.io/en/latest/losses.html';
 
@@ -60,9 +61,7 @@ export const entries: LossEntry[] = [
     formula:
       `score_c = (I + s) / clamp_min(½Σp + ½Σt + s, eps)  with ${TVERSKY_FORMULA_NOTE};  smp < 0.4: (2Σp·t + s)/clamp_min(Σp + Σt + s, eps);  ` +
       'ℓ_c = 1 − score_c (or −log clamp_min(score_c, eps)),  ℓ_c ·= [Σt_c > 0],  loss = mean over `classes`',
-    intuition: family('dice').intuition,
-    useWhen: family('dice').useWhen,
-    avoidWhen: family('dice').avoidWhen,
+    ...familyProse(family('dice')),
     pitfalls: [
       ...OVERLAP_PITFALLS,
       'Since smp 0.4 smooth enters as (I + s)/(½(Σp + Σt) + s): the same smooth is worth twice as much as in the textbook (2I + s)/(Σp + Σt + s).',
@@ -91,9 +90,7 @@ export const entries: LossEntry[] = [
     formula:
       `score_c = (I + s) / clamp_min(Σp + Σt − I + s, eps)  with ${TVERSKY_FORMULA_NOTE};  ` +
       'ℓ_c = 1 − score_c (or −log clamp_min(score_c, eps)),  ℓ_c ·= [Σt_c > 0],  loss = mean over `classes`',
-    intuition: family('iou').intuition,
-    useWhen: family('iou').useWhen,
-    avoidWhen: family('iou').avoidWhen,
+    ...familyProse(family('iou')),
     pitfalls: [
       ...OVERLAP_PITFALLS,
       'ignore_index was added to JaccardLoss in 2025 (PR #1151); earlier releases reject it with TypeError, so masks with void pixels silently count them as background there.',
@@ -125,9 +122,7 @@ export const entries: LossEntry[] = [
     formula:
       `score_c = (I + s) / clamp_min(I + α·FP + β·FN + s, eps)  with ${TVERSKY_FORMULA_NOTE};  ` +
       'ℓ_c = 1 − score_c (or −log clamp_min(score_c, eps)),  ℓ_c ·= [Σt_c > 0],  loss = (mean over `classes`)^γ',
-    intuition: family('tversky').intuition,
-    useWhen: family('tversky').useWhen,
-    avoidWhen: family('tversky').avoidWhen,
+    ...familyProse(family('tversky')),
     pitfalls: [
       ...OVERLAP_PITFALLS,
       'gamma raises the mean over classes, not each class loss: it is not the per-class focal Tversky loss of Abraham & Khan (2019).',
@@ -163,9 +158,7 @@ export const entries: LossEntry[] = [
     formula:
       'hinge: m = 1 − x·(2y − 1), sorted decreasingly, ℓ = Σᵢ relu(m₍ᵢ₎)·g(y₍ᵢ₎)ᵢ;  softmax: p = softmax(x, 1), per present class c: m = |[y = c] − p_c| sorted, ℓ_c = Σᵢ m₍ᵢ₎·g([y = c]₍ᵢ₎)ᵢ, ℓ = mean over present classes;  ' +
       'g(gt)ᵢ = J(i) − J(i − 1), J(i) = 1 − (Σgt − Σ_{≤i} gt)/(Σgt + Σ_{≤i}(1 − gt));  per_image: mean over images',
-    intuition: family('lovasz').intuition,
-    useWhen: family('lovasz').useWhen,
-    avoidWhen: family('lovasz').avoidWhen,
+    ...familyProse(family('lovasz')),
     pitfalls: [
       'from_logits is ignored: passing probabilities to the binary hinge (e.g. a model with activation="sigmoid") silently trains on the wrong scale, and multiclass applies softmax even to probabilities.',
       'per_image defaults to False (one IoU for the whole batch), unlike the reference implementation\'s lovasz_hinge(per_image=True).',
@@ -193,9 +186,7 @@ export const entries: LossEntry[] = [
       tensorArg('y_true', 'target', 'Binary mask with as many elements per sample as y_pred.'),
     ],
     formula: 'TP = Σp·t + ε, TN = Σ(1 − p)(1 − t) + ε, FP = Σp(1 − t) + ε, FN = Σ(1 − p)t + ε over the whole batch;  ℓ = 1 − (TP·TN − FP·FN)/√((TP + FP)(TP + FN)(TN + FP)(TN + FN))',
-    intuition: family('matthews').intuition,
-    useWhen: family('matthews').useWhen,
-    avoidWhen: family('matthews').avoidWhen,
+    ...familyProse(family('matthews')),
     pitfalls: [
       'No activation is applied: y_pred must already be probabilities (logits give values outside [0, 2] and meaningless gradients).',
       'The counts pool the whole batch; there is no per-image MCC and no mode argument (binary only).',

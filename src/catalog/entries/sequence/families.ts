@@ -3,7 +3,8 @@
  * sequence cross-entropy over padded batches. Entries reuse these texts and add their
  * framework's specifics (layout, blank index, padding convention, reduction).
  */
-import type { FamilyDoc, FamilyId } from '../../types.js';
+import type { FamilyDoc } from '../../types.js';
+import { familyLookup } from '../../familyDocs.js';
 
 export const families: FamilyDoc[] = [
   {
@@ -44,10 +45,5 @@ export const families: FamilyDoc[] = [
   },
 ];
 
-const byId = new Map(families.map((f) => [f.id, f]));
-
-export function family(id: FamilyId): FamilyDoc {
-  const f = byId.get(id);
-  if (f === undefined) throw new Error(`sequence catalog: no family doc for ${id}`);
-  return f;
-}
+/** The family doc for an id of this group (throws on a missing one). */
+export const family = familyLookup(families, 'sequence');

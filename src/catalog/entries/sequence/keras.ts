@@ -7,6 +7,7 @@
 import { kerasBaseInit, kerasClassCall, kerasFunctionCall, tensorArg } from '../../params.js';
 import type { Equivalent, LossEntry } from '../../types.js';
 import { family } from './families.js';
+import { familyProse } from '../../familyDocs.js';
 
 const DOCS = 'https://keras.io/api/losses/';
 const Y_TRUE = 'Integer labels (batch, max_length); 0 is the blank and also the padding: label_length = count(y_true ≠ 0) and the first label_length entries are read.';
@@ -40,9 +41,7 @@ const common = {
   input: 'logits' as const,
   target: ['label-sequence' as const],
   formula: FORMULA,
-  intuition: family('ctc').intuition,
-  useWhen: family('ctc').useWhen,
-  avoidWhen: family('ctc').avoidWhen,
+  ...familyProse(family('ctc')),
   kernel: { computed: true } as const,
   since: 'keras 3.0',
 };
@@ -103,9 +102,7 @@ export const entries: LossEntry[] = [
     ],
     formula:
       'z = log(y_pred + 1e-7),  ℓ_b = CTC(log_softmax(z[b]), y_true[b, :label_length[b]], frames = input_length[b], blank = C − 1),  result (B, 1), unreduced',
-    intuition: family('ctc').intuition,
-    useWhen: family('ctc').useWhen,
-    avoidWhen: family('ctc').avoidWhen,
+    ...familyProse(family('ctc')),
     pitfalls: [
       'It expects softmax probabilities (the model ends in a softmax) and takes log(y_pred + 1e-7) itself; feeding logits is silently wrong. The TF1 CTCLoss op then applies log_softmax to those logs again, which renormalises p + 1e-7.',
       'The blank is the LAST class (num_categories − 1), unlike keras.losses.CTC, tf.nn.ctc_loss and torch (class 0 by default): size the output layer as vocabulary + 1.',

@@ -2,6 +2,7 @@
 import { optional, tensorArg } from '../../params.js';
 import type { LossEntry, Param } from '../../types.js';
 import { family } from './families.js';
+import { familyProse } from '../../familyDocs.js';
 
 const DOCS = 'https://optax.readthedocs.io/en/latest/api/losses.html#optax.losses.';
 
@@ -37,9 +38,7 @@ const common = {
   target: ['label-sequence' as const],
   call: call(),
   formula: FORMULA,
-  intuition: family('ctc').intuition,
-  useWhen: family('ctc').useWhen,
-  avoidWhen: family('ctc').avoidWhen,
+  ...familyProse(family('ctc')),
   kernel: { computed: true } as const,
 };
 

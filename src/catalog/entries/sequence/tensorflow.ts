@@ -2,6 +2,7 @@
 import { optional, tensorArg } from '../../params.js';
 import type { LossEntry } from '../../types.js';
 import { family } from './families.js';
+import { familyProse } from '../../familyDocs.js';
 
 export const entries: LossEntry[] = [
   {
@@ -26,9 +27,7 @@ export const entries: LossEntry[] = [
     ],
     formula:
       'ℓ_b = −log Σ_{π: B(π) = labels[b, :label_length[b]]} Π_{t < logit_length[b]} softmax(logits[t, b])_{πₜ}  (∅ = blank_index, default 0);  no reduction',
-    intuition: family('ctc').intuition,
-    useWhen: family('ctc').useWhen,
-    avoidWhen: family('ctc').avoidWhen,
+    ...familyProse(family('ctc')),
     pitfalls: [
       'The default layout is time-major (logits_time_major=True): batch-first logits need logits_time_major=False, otherwise batch and frames are swapped.',
       'blank_index defaults to 0 in TF2 (tf.compat.v1.nn.ctc_loss used the last class). With another blank_index TensorFlow moves that class to position 0 and shifts lower labels up by one; a label equal to blank_index then silently scores class blank_index − 1 instead of raising.',

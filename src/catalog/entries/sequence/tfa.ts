@@ -2,6 +2,7 @@
 import { optional, tensorArg } from '../../params.js';
 import type { Equivalent, LossEntry, Param } from '../../types.js';
 import { family } from './families.js';
+import { familyProse } from '../../familyDocs.js';
 
 const DOCS = 'https://www.tensorflow.org/addons/api_docs/python/tfa/seq2seq/';
 const EOL = 'TF Addons reached end of life in May 2024 and only supports TensorFlow up to 2.15 (tf.keras 2); port to Keras 3 or another library for new code.';
@@ -48,9 +49,7 @@ const common = {
   input: 'logits' as const,
   target: ['class-indices' as const, 'one-hot' as const, 'probabilities' as const],
   formula: FORMULA,
-  intuition: family('sequence').intuition,
-  useWhen: family('sequence').useWhen,
-  avoidWhen: family('sequence').avoidWhen,
+  ...familyProse(family('sequence')),
   pitfalls: PITFALLS,
   kernel: { computed: true } as const,
 };

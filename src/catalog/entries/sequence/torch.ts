@@ -5,6 +5,7 @@
 import { optional, tensorArg } from '../../params.js';
 import type { Equivalent, LossEntry, Param } from '../../types.js';
 import { family } from './families.js';
+import { familyProse } from '../../familyDocs.js';
 
 const DOCS = 'https://pytorch.org/docs/stable/generated/';
 
@@ -65,9 +66,7 @@ const common = {
   input: 'log-probabilities' as const,
   target: ['label-sequence' as const],
   formula: FORMULA,
-  intuition: family('ctc').intuition,
-  useWhen: family('ctc').useWhen,
-  avoidWhen: family('ctc').avoidWhen,
+  ...familyProse(family('ctc')),
   pitfalls: PITFALLS,
   kernel: { computed: true } as const,
 };

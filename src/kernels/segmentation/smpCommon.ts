@@ -6,6 +6,7 @@
  * Where torch raises on the way (view, one_hot, smp's bare asserts) the kernel raises too.
  */
 import { layoutAt, type ClassLayout } from '../classification/layout.js';
+import { sigmoid } from '../classification/binaryCrossEntropy.js';
 import { LossError, type Tensor } from '../tensor.js';
 
 export type Mode = 'binary' | 'multiclass' | 'multilabel';
@@ -143,19 +144,6 @@ export function activate(x: Tensor, mode: Mode, fromLogits: boolean): Activation
     }
   }
   return { kind: 'softmax', x, p, layout };
-}
-
-/**
- * σ(x) with one exp: exp(logsigmoid(x)) rearranged (1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x)
- * below), equal to it up to rounding, NaN for NaN, exactly 0 and 1 at ∓∞.
- */
-export function sigmoid(x: number): number {
-  const e = Math.exp(-Math.abs(x));
-  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
-
-export function logSigmoid(x: number): number {
-  return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /** ∂/∂x from ∂/∂p through the activation. */

@@ -22,7 +22,8 @@ import type { ApiImpl, KernelResult } from '../api.js';
 import type { Args } from '../args.js';
 import { versionAtLeast } from '../classification/version.js';
 import { LossError, type Tensor, out } from '../tensor.js';
-import { activate, activationGrad, checkMode, requirePredictionRank, sigmoid, smpView, type Mode } from './smpCommon.js';
+import { sigmoid } from '../classification/binaryCrossEntropy.js';
+import { activate, activationGrad, checkMode, requirePredictionRank, smpView, type Mode } from './smpCommon.js';
 
 interface ScoreForm {
   /** Intersection as (Σp + Σt − Σ|p − t|)/2 (smp ≥ 0.4) instead of Σp·t. */

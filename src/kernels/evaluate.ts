@@ -10,7 +10,7 @@ import type { LossEntry } from '../catalog/types.js';
 import type { KernelResult } from './api.js';
 import { bindCall } from './bind.js';
 import { IMPLEMENTATIONS } from './apis/index.js';
-import { LossError } from './tensor.js';
+import { LossError, withScratch } from './tensor.js';
 
 export interface EvalRequest {
   id?: unknown;
@@ -58,7 +58,7 @@ export function isErrorAnswer(a: EvalAnswer): a is ErrorAnswer {
 export function evaluate(request: EvalRequest): EvalAnswer {
   const id = request !== null && typeof request === 'object' ? (request.id ?? null) : null;
   try {
-    return { id, ...run(request) };
+    return { id, ...withScratch(() => run(request)) };
   } catch (e) {
     if (e instanceof LossError) return { id, error: e.message };
     // A kernel bug must not take the stream down; say plainly that it is ours.

@@ -149,7 +149,28 @@ function checkIntegral(values: Float64Array, name: string): void {
 /** True on little-endian hosts, where an int64's low 32-bit word comes first. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function bigIntsToNumbers(data: BigInt64Array, name: string): Float64Array {
+/**
+ * int64 labels as numbers. Labels fit in int32, so they become an Int32Array read from the two
+ * 32-bit words of each element (no BigInt per element); a value beyond int32 switches to a
+ * Float64Array, exact below 2^53 and rejected beyond. Inside {@link withScratch} the Int32Array
+ * comes from a pool reused across calls: on this kind of VM the page faults of a fresh 4 MB
+ * buffer cost more than reading the labels.
+ */
+function bigIntsToNumbers(data: BigInt64Array, name: string): NumericArray {
+  if (!LITTLE_ENDIAN) return bigIntsToFloat64(data, name);
+  const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+  const n = data.length;
+  const out = leaseInt32(n);
+  for (let i = 0; i < n; i++) {
+    const lo = words[2 * i]!;
+    // An int32 value's high word is its low word's sign extension.
+    if (words[2 * i + 1]! !== lo >> 31) return bigIntsToFloat64(data, name);
+    out[i] = lo;
+  }
+  return out;
+}
+
+function bigIntsToFloat64(data: BigInt64Array, name: string): Float64Array {
   const out = new Float64Array(data.length);
   if (!LITTLE_ENDIAN) {
     for (let i = 0; i < data.length; i++) {
@@ -159,7 +180,6 @@ function bigIntsToNumbers(data: BigInt64Array, name: string): Float64Array {
     }
     return out;
   }
-  // Reading the two 32-bit words avoids creating a BigInt per element (several times faster):
   // hi·2³² + lo is exact below 2^53 and rounds monotonically above, so the range check holds.
   const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
   for (let i = 0; i < data.length; i++) {
@@ -168,6 +188,40 @@ function bigIntsToNumbers(data: BigInt64Array, name: string): Float64Array {
     out[i] = v;
   }
   return out;
+}
+
+/** Buffers of converted labels kept for reuse between {@link withScratch} calls. */
+const scratchPool: Int32Array[] = [];
+/** Buffers handed out inside the current {@link withScratch} call (null outside one). */
+let leased: Int32Array[] | null = null;
+/** Larger conversions are not kept: the pool must not pin hundreds of MB between calls. */
+const SCRATCH_KEEP_LIMIT = 1 << 24;
+
+function leaseInt32(n: number): Int32Array {
+  if (leased === null || n > SCRATCH_KEEP_LIMIT) return new Int32Array(n);
+  let best = -1;
+  for (let i = 0; i < scratchPool.length; i++) {
+    const cap = scratchPool[i]!.length;
+    if (cap >= n && (best < 0 || cap < scratchPool[best]!.length)) best = i;
+  }
+  const buffer = best >= 0 ? scratchPool.splice(best, 1)[0]! : new Int32Array(n);
+  leased.push(buffer);
+  return buffer.length === n ? buffer : buffer.subarray(0, n);
+}
+
+/**
+ * Runs one kernel call whose converted int64 tensors may use pooled buffers, returned to the
+ * pool when it ends. Results never alias them: they are Float64Arrays, the pool holds Int32Arrays.
+ */
+export function withScratch<T>(fn: () => T): T {
+  if (leased !== null) return fn();
+  leased = [];
+  try {
+    return fn();
+  } finally {
+    for (const b of leased) if (scratchPool.length < 8) scratchPool.push(b);
+    leased = null;
+  }
 }
 
 const MAX_SAFE_BIGINT = BigInt(Number.MAX_SAFE_INTEGER);

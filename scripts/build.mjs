@@ -4,9 +4,10 @@
 //   node scripts/build.mjs --watch   rebuild on change
 //   node scripts/build.mjs --prod    minify, no source maps
 import { context, build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWasm } from './build-wasm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -43,7 +44,7 @@ const bundles = [
   },
 ].filter((b) => existsSync(join(root, b.entryPoints[0])));
 
-/** Files copied verbatim into dist/ (stylesheets, WebAssembly). */
+/** Files copied verbatim into dist/ (stylesheets, sql.js' WebAssembly). */
 function copyAssets() {
   mkdirSync(join(root, 'dist'), { recursive: true });
   const assets = [
@@ -52,11 +53,10 @@ function copyAssets() {
     ['node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm'],
   ];
   for (const [from, to] of assets) if (existsSync(join(root, from))) copyFileSync(join(root, from), join(root, to));
-  const wasmDir = join(root, 'src/kernels/wasm');
-  if (existsSync(wasmDir)) {
-    for (const f of readdirSync(wasmDir)) if (f.endsWith('.wasm')) copyFileSync(join(wasmDir, f), join(root, 'dist', f));
-  }
 }
+
+// The kernels embed their WebAssembly (compiled from AssemblyScript) as a generated module.
+buildWasm();
 
 const absolute = (b) => ({ ...b, entryPoints: b.entryPoints.map((e) => join(root, e)), outfile: join(root, b.outfile) });
 

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWasm } from './build-wasm.mjs';
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -11,6 +12,9 @@ function find(dir) {
     return statSync(p).isDirectory() ? find(p) : name.endsWith('.test.ts') ? [p] : [];
   });
 }
+
+// The kernels import their generated WebAssembly module; make sure it exists and is current.
+buildWasm();
 
 const extra = process.argv.slice(2);
 const explicit = extra.filter((a) => a.endsWith('.test.ts'));

@@ -7,6 +7,7 @@
  * asked, ∂loss/∂input) and allocates nothing else.
  */
 import { LossError, type NumericArray } from '../tensor.js';
+import { simdBceSum } from '../wasm/simd.js';
 
 /** torch's floor on each log term of binary_cross_entropy: the worst loss is 100. */
 const TORCH_LOG_FLOOR = -100;
@@ -93,6 +94,10 @@ export function torchBceWithLogits(
  * 'sum' when neither gradients nor per-element losses are wanted (no n-sized buffer at all).
  */
 export function torchBinaryCrossEntropySum(x: NumericArray, y: NumericArray, n: number): number {
+  // Two lanes of log per instruction in WebAssembly when the operands allow; any input outside
+  // [0, 1] comes back unserved, and the loop below raises torch's error for it.
+  const fast = simdBceSum(x, y, n);
+  if (fast !== null) return fast;
   let total = 0;
   for (let i = 0; i < n; i++) {
     const p = x[i]!;

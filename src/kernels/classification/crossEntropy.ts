@@ -15,6 +15,7 @@
  */
 import type { NumericArray } from '../tensor.js';
 import type { ClassLayout } from './layout.js';
+import { simdSoftmaxIndexSum } from '../wasm/simd.js';
 
 export interface IndexOptions {
   /** Per-class weights (torch `weight`), or null. */
@@ -91,10 +92,14 @@ function indexRowsPlain(
 /**
  * Σₚ lossₚ of {@link indexRowsPlain} and the count of positions not ignored, without a
  * per-position buffer: torch's 'mean' / 'sum' of cross_entropy when neither per-sample losses
- * nor gradients are wanted. The additions happen in the same order as summing the buffer, so
- * the result is the same to the last bit.
+ * nor gradients are wanted. The JavaScript loop adds in the same order as summing the buffer
+ * (the same to the last bit); the SIMD path agrees to float64 rounding.
  */
 export function softmaxIndexSumPlain(x: NumericArray, labels: NumericArray, rows: number, C: number, ignore: number | null): IndexSum {
+  // The exps two lanes at a time in WebAssembly; a row with a non-finite maximum comes back
+  // unserved and the loop below gives the special values.
+  const fast = simdSoftmaxIndexSum(x, labels, rows, C, ignore);
+  if (fast !== null) return fast;
   const ignoreValue = ignore ?? NaN;
   let counted = 0;
   let total = 0;

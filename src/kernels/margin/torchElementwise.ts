@@ -10,7 +10,8 @@
 import type { ApiImpl, KernelResult } from '../api.js';
 import type { Args } from '../args.js';
 import { type TorchReduction, checkTorchReduction, reduceTorch } from '../reduce.js';
-import { LossError, broadcastShapes, numel, out, scalar, shapeEquals, sum } from '../tensor.js';
+import { LossError, type NumericArray, broadcastShapes, numel, out, scalar, shapeEquals, sum } from '../tensor.js';
+import { simdKlSum, simdSoftMarginSum } from '../wasm/simd.js';
 import { TORCH_TYPE, gatherTo, isIntegral, relu, sumToShape, torchList, torchSizeRepr } from './common.js';
 
 /** torch's UserWarning for kl_div's default 'mean' reduction (torch's text, sentences run together). */
@@ -48,6 +49,23 @@ function finish(
   return result;
 }
 
+/**
+ * True when only the reduced value is wanted and no operand broadcasts: then the loss is summed
+ * in its loop and no element-sized buffer is allocated (a fresh 80 MB buffer costs more in page
+ * faults than the arithmetic).
+ */
+function summedOnly(want: { grad: boolean; perSample: boolean }, reduction: string, ...shapes: (readonly number[])[]): boolean {
+  if (want.grad || want.perSample || reduction === 'none') return false;
+  return shapes.every((s) => shapeEquals(s, shapes[0]!));
+}
+
+/** The 'mean' / 'sum' value of a summed loss over n elements (mean of nothing is NaN, as in torch). */
+function summedValue(total: number, n: number, reduction: TorchReduction, warnings: string[] = []): KernelResult {
+  const result: KernelResult = { value: scalar(reduction === 'sum' ? total : total / n) };
+  if (warnings.length > 0) result.warnings = warnings;
+  return result;
+}
+
 /** torch's xlogy(x, x): 0 at x = 0, NaN for NaN or negative x. */
 function xlogx(x: number): number {
   if (x !== x) return NaN;
@@ -67,6 +85,12 @@ const klDiv: ApiImpl = (a, want) => {
   const logTarget = a.bool('log_target');
   const legacy = usedLegacyReduction(a);
   const shape = broadcastShapes(input.shape, target.shape);
+  const warnings = !legacy && rawReduction === 'mean' ? [KL_MEAN_WARNING] : [];
+  if (summedOnly(want, rawReduction, input.shape, target.shape)) {
+    const total = klDivSum(input.data, target.data, input.size, logTarget);
+    if (rawReduction !== 'batchmean') return summedValue(total, input.size, checkTorchReduction(rawReduction), warnings);
+    return { value: scalar(total / (input.shape.length === 0 ? 1 : input.shape[0]!)) };
+  }
   const x = gatherTo(input, shape);
   const t = gatherTo(target, shape);
   const n = x.length;
@@ -83,7 +107,6 @@ const klDiv: ApiImpl = (a, want) => {
       if (local !== null) local[i] = -ti;
     }
   }
-  const warnings = !legacy && rawReduction === 'mean' ? [KL_MEAN_WARNING] : [];
   if (rawReduction !== 'batchmean') {
     return finish(values, shape, checkTorchReduction(rawReduction), local, input.shape, warnings);
   }
@@ -96,6 +119,18 @@ const klDiv: ApiImpl = (a, want) => {
   }
   return result;
 };
+
+/** Σ of kl_div's pointwise terms over same-shaped operands: SIMD when it serves, else this loop. */
+function klDivSum(x: NumericArray, t: NumericArray, n: number, logTarget: boolean): number {
+  const fast = simdKlSum(x, t, n, logTarget);
+  if (fast !== null) return fast;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const ti = t[i]!;
+    total += logTarget ? Math.exp(ti) * (ti - x[i]!) : xlogx(ti) - ti * x[i]!;
+  }
+  return total;
+}
 
 /**
  * hinge_embedding_loss / HingeEmbeddingLoss: [y ≠ 1]·max(0, margin − x) + [y ≠ −1]·x, so a
@@ -116,6 +151,9 @@ const hingeEmbeddingLoss: ApiImpl = (a, want) => {
     margin = Math.trunc(margin);
   }
   const shape = broadcastShapes(input.shape, target.shape);
+  if (summedOnly(want, reduction, input.shape, target.shape)) {
+    return summedValue(hingeEmbeddingSum(input.data, target.data, input.size, margin), input.size, reduction);
+  }
   const x = gatherTo(input, shape);
   const t = gatherTo(target, shape);
   const n = x.length;
@@ -142,6 +180,35 @@ const hingeEmbeddingLoss: ApiImpl = (a, want) => {
 };
 
 /**
+ * Σ of hinge_embedding_loss over same-shaped operands. The common ±1 labels pick one term
+ * without a branch (random labels mispredict): k = [y = 1] gives k·x + (1 − k)·max(0, margin − x),
+ * exact for finite x; anything else (another label, a non-finite sum) takes the literal loop.
+ */
+function hingeEmbeddingSum(x: NumericArray, t: NumericArray, n: number, margin: number): number {
+  let total = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const ti = t[i]!;
+    if (ti !== 1 && ti !== -1) break;
+    const xi = x[i]!;
+    const z = margin - xi;
+    const k = +(ti === 1);
+    total += k * xi + (1 - k) * (z > 0 ? z : 0);
+  }
+  if (i === n && Number.isFinite(total)) return total;
+  total = 0;
+  for (let j = 0; j < n; j++) {
+    const xi = x[j]!;
+    const ti = t[j]!;
+    let v = 0;
+    if (ti !== 1) v += relu(margin - xi);
+    if (ti !== -1) v += xi;
+    total += v;
+  }
+  return total;
+}
+
+/**
  * soft_margin_loss / SoftMarginLoss: log(1 + exp(−y·x)) computed naively, as torch does, so
  * −y·x beyond ~709 overflows to inf (and its gradient to NaN). The output has the input's
  * shape: the target may broadcast to it but not enlarge it.
@@ -158,6 +225,9 @@ const softMarginLoss: ApiImpl = (a, want) => {
     const resultType = isIntegral(target) ? 'Float' : TORCH_TYPE[target.dtype];
     throw new LossError(`result type ${resultType} can't be cast to the desired output type ${TORCH_TYPE[input.dtype]}`);
   }
+  if (summedOnly(want, reduction, input.shape, target.shape)) {
+    return summedValue(softMarginSum(input.data, target.data, input.size), input.size, reduction);
+  }
   const x = input.data;
   const t = gatherTo(target, shape);
   const n = input.size;
@@ -172,6 +242,15 @@ const softMarginLoss: ApiImpl = (a, want) => {
   }
   return finish(values, shape, reduction, local, input.shape);
 };
+
+/** Σ log(1 + exp(−y·x)) over same-shaped operands: SIMD when it serves, else this loop. */
+function softMarginSum(x: NumericArray, t: NumericArray, n: number): number {
+  const fast = simdSoftMarginSum(x, t, n);
+  if (fast !== null) return fast;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += Math.log(1 + Math.exp(-x[i]! * t[i]!));
+  return total;
+}
 
 /**
  * margin_ranking_loss / MarginRankingLoss: max(0, −y·(x₁ − x₂) + margin). All three tensors

@@ -17,7 +17,7 @@ const outDir = join(root, 'src/kernels/wasm');
 const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
 const force = process.argv.includes('--force');
 
-const flags = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--initialMemory', '2'];
+const flags = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--initialMemory', '4'];
 
 export function buildWasm() {
   let built = 0;

@@ -188,6 +188,43 @@ describe('losses served by SIMD agree with their reference loops', () => {
     }
   }
 
+  test('ctc_loss forward: repeated labels, empty targets, one frame, impossible alignments, −∞ log-probs', () => {
+    const next = lcg(17);
+    const cases: { T: number; N: number; C: number; lengths: number[]; frames: number[]; repeat: boolean; negInf: boolean }[] = [
+      { T: 30, N: 4, C: 6, lengths: [5, 0, 12, 3], frames: [30, 10, 30, 1], repeat: false, negInf: false },
+      { T: 25, N: 3, C: 3, lengths: [8, 8, 2], frames: [25, 16, 25], repeat: true, negInf: false },
+      // Target longer than the frames allow: +∞ (or 0 with zero_infinity).
+      { T: 6, N: 2, C: 5, lengths: [6, 4], frames: [6, 3], repeat: true, negInf: false },
+      { T: 40, N: 2, C: 8, lengths: [10, 15], frames: [40, 40], repeat: false, negInf: true },
+      // A target long enough to need several calls per sequence (frames per call = 4096 / (L + 2)).
+      { T: 300, N: 1, C: 50, lengths: [100], frames: [300], repeat: false, negInf: false },
+    ];
+    for (const { T, N, C, lengths, frames, repeat, negInf } of cases) {
+      const lp = new Float64Array(T * N * C);
+      for (let r = 0; r < T * N; r++) {
+        let total = 0;
+        for (let c = 0; c < C; c++) total += Math.exp((lp[r * C + c] = (next() - 0.5) * 6));
+        for (let c = 0; c < C; c++) lp[r * C + c]! -= Math.log(total);
+        if (negInf && r % 3 === 0) lp[r * C + 1 + (r % (C - 1))] = -Infinity;
+      }
+      const S = Math.max(...lengths);
+      const targets = new BigInt64Array(N * S);
+      for (let i = 0; i < targets.length; i++) targets[i] = BigInt(repeat && i % 2 === 1 ? targets[i - 1]! : 1n + BigInt(Math.floor(next() * (C - 1))));
+      for (const reduction of ['none', 'sum', 'mean']) {
+        for (const zero_infinity of [false, true]) {
+          const [fast, ref] = bothPaths({
+            api: 'torch.nn.functional.ctc_loss',
+            args: [{ shape: [T, N, C], dtype: 'float64', data: lp }, { shape: [N, S], dtype: 'int64', data: targets }, frames, lengths],
+            kwargs: { reduction, zero_infinity },
+          });
+          assert.ok(!isErrorAnswer(fast) && !isErrorAnswer(ref), JSON.stringify([fast, ref]));
+          assert.equal(fast.data.length, ref.data.length);
+          for (let i = 0; i < ref.data.length; i++) close(fast.data[i]!, ref.data[i]!, 1e-13, `T=${T} ${reduction} ${zero_infinity} [${i}]`);
+        }
+      }
+    }
+  });
+
   test('inputs the SIMD code leaves to the reference give the reference answer exactly', () => {
     const outside = bothPaths({
       api: 'torch.nn.functional.binary_cross_entropy',

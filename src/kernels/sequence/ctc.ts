@@ -12,6 +12,8 @@
  * offset and a time stride, so (T, N, C) and (B, T, C) layouts need no copy.
  */
 
+import { simdCtcAlphaEnd } from '../wasm/simd.js';
+
 const NEG_INF = -Infinity;
 
 export interface CtcSequence {
@@ -53,6 +55,11 @@ export function ctcSequence(seq: CtcSequence, grad: Float64Array | null, scale: 
   if (T === 0) return L === 0 ? 0 : Infinity;
   const S = 2 * L + 1;
   const prime = (s: number): number => (s % 2 === 0 ? blank : labels[labelOffset + ((s - 1) >> 1)]!);
+  if (grad === null) {
+    // Only the loss: the alpha recursion runs in WebAssembly, two states per step.
+    const end = simdCtcAlphaEnd(lp, base, timeStride, T, labels, labelOffset, L, blank);
+    if (end !== null) return -logAddExp(end[0], end[1]);
+  }
   const alpha = new Float64Array(T * S).fill(NEG_INF);
   alpha[0] = lp[base + blank]!;
   if (L > 0) alpha[1] = lp[base + prime(1)]!;

@@ -20,6 +20,8 @@ interface LossMathExports {
   regionA(): number;
   regionB(): number;
   regionLabels(): number;
+  regionMask(): number;
+  ctcAlphaSteps(S: number, steps: number, parity: number): number;
   wasBad(): number;
   lastCounted(): number;
   bceSum(xKind: number, yKind: number, n: number): number;
@@ -38,6 +40,9 @@ interface Module {
   f32B: Float32Array;
   f64B: Float64Array;
   labels: Float64Array;
+  alphaB: Float64Array;
+  alphaL: Float64Array;
+  mask: BigInt64Array;
 }
 
 let loaded: Module | null | undefined;
@@ -70,6 +75,9 @@ function module(): Module | null {
       f32B: new Float32Array(buf, ex.regionB(), chunk),
       f64B: new Float64Array(buf, ex.regionB(), chunk),
       labels: new Float64Array(buf, ex.regionLabels(), chunk),
+      alphaB: new Float64Array(buf, ex.regionB(), chunk),
+      alphaL: new Float64Array(buf, ex.regionLabels(), chunk),
+      mask: new BigInt64Array(buf, ex.regionMask(), chunk),
     };
   } catch {
     loaded = null;
@@ -162,6 +170,53 @@ export function simdSoftmaxIndexSum(
     weight += m.ex.lastCounted();
   }
   return { total, weight };
+}
+
+/**
+ * The CTC alpha recursion of one sequence (see ctc.ts) over `frames` frames of log-probabilities
+ * lp[base + t·timeStride + c], for the target `labels` (L of them, blank-extended to S = 2L + 1)
+ * with class `blank`. Returns the last frame's α(S − 1) and α(S − 2) (−∞ when L = 0), or null
+ * when the module cannot serve (no SIMD, a target too long for its buffers).
+ */
+export function simdCtcAlphaEnd(
+  lp: ArrayLike<number>,
+  base: number,
+  timeStride: number,
+  frames: number,
+  labels: ArrayLike<number>,
+  labelOffset: number,
+  L: number,
+  blank: number,
+): [number, number] | null {
+  const m = module();
+  const S = 2 * L + 1;
+  if (m === null || S + 4 > m.chunk || frames < 1) return null;
+  const { alphaB, alphaL, mask, f64A } = m;
+  alphaB.fill(-Infinity, 0, S + 4);
+  alphaL.fill(-Infinity, 0, S + 4);
+  // The skip s − 2 → s is allowed onto a label that differs from the previous label.
+  mask.fill(0n, 0, S + 2);
+  for (let j = 1; j < L; j++) if (labels[labelOffset + j] !== labels[labelOffset + j - 1]) mask[2 * j + 1] = -1n;
+  // The first frame: only the leading blank and the first label are reachable.
+  alphaB[2] = lp[base + blank]!;
+  if (L > 0) alphaB[3] = lp[base + labels[labelOffset]!]!;
+  // Each frame's emissions: the blank's, each label's, and a −∞ for the lane past the row.
+  const width = L + 2;
+  const framesPerCall = Math.floor(m.chunk / width);
+  let parity = 0;
+  for (let t = 1; t < frames; t += framesPerCall) {
+    const steps = Math.min(framesPerCall, frames - t);
+    for (let k = 0; k < steps; k++) {
+      const at = base + (t + k) * timeStride;
+      const row = k * width;
+      f64A[row] = lp[at + blank]!;
+      for (let j = 0; j < L; j++) f64A[row + 1 + j] = lp[at + labels[labelOffset + j]!]!;
+      f64A[row + L + 1] = -Infinity;
+    }
+    parity = m.ex.ctcAlphaSteps(S, steps, parity);
+  }
+  const last = parity === 0 ? alphaB : alphaL;
+  return [last[S + 1]!, L > 0 ? last[S]! : -Infinity];
 }
 
 /** log of every element (float64), through the module: for the accuracy tests. */

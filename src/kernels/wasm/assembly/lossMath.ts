@@ -20,6 +20,7 @@ const REGION: i32 = CHUNK * 8;
 const A: usize = memory.data(REGION, 16);
 const B: usize = memory.data(REGION, 16);
 const L: usize = memory.data(REGION, 16);
+const M: usize = memory.data(REGION, 16);
 
 export function regionA(): usize {
   return A;
@@ -29,6 +30,9 @@ export function regionB(): usize {
 }
 export function regionLabels(): usize {
   return L;
+}
+export function regionMask(): usize {
+  return M;
 }
 
 let bad: i32 = 0;
@@ -97,6 +101,9 @@ function logScalar(x: f64): f64 {
 function vlog(x: v128): v128 {
   const normal = v128.and(i64x2.ge_s(x, i64x2.splat(MIN_NORMAL_BITS)), i64x2.lt_s(x, i64x2.splat(INF_BITS)));
   if (i64x2.all_true(normal)) return logCore(x);
+  // ±0 (log-space recursions meet it often) → −∞ without the scalar path.
+  const zero = f64x2.eq(x, f64x2.splat(0));
+  if (i64x2.all_true(v128.or(normal, zero))) return v128.bitselect(f64x2.splat(-Infinity), logCore(x), zero);
   return f64x2.replace_lane(f64x2.splat(logScalar(f64x2.extract_lane(x, 0))), 1, logScalar(f64x2.extract_lane(x, 1)));
 }
 
@@ -163,9 +170,17 @@ function expScalar(x: f64): f64 {
 /** e^x of two lanes. */
 @inline
 function vexp(x: v128): v128 {
-  if (i64x2.all_true(f64x2.le(f64x2.abs(x), f64x2.splat(708.0)))) {
+  const inRange = f64x2.le(f64x2.abs(x), f64x2.splat(708.0));
+  if (i64x2.all_true(inRange)) {
     const kf = f64x2.nearest(f64x2.mul(x, f64x2.splat(INV_LN2)));
     return f64x2.mul(expPoly(x, kf), pow2(kf));
+  }
+  // Below −746 (−∞ included: log-space recursions meet it often) e^x rounds to +0.
+  const underflow = f64x2.lt(x, f64x2.splat(-746.0));
+  if (i64x2.all_true(v128.or(inRange, underflow))) {
+    const xc = f64x2.max(x, f64x2.splat(-708.0));
+    const kf = f64x2.nearest(f64x2.mul(xc, f64x2.splat(INV_LN2)));
+    return v128.bitselect(f64x2.splat(0), f64x2.mul(expPoly(xc, kf), pow2(kf)), underflow);
   }
   return f64x2.replace_lane(f64x2.splat(expScalar(f64x2.extract_lane(x, 0))), 1, expScalar(f64x2.extract_lane(x, 1)));
 }
@@ -349,6 +364,57 @@ export function softmaxIndexSum(xKind: i32, rows: i32, C: i32, ignore: f64): f64
   bad = 0;
   counted = 0;
   return xKind == 0 ? softmaxIndexSumT<f32>(rows, C, ignore) : softmaxIndexSumT<f64>(rows, C, ignore);
+}
+
+// ---- CTC forward (alpha) recursion ------------------------------------------------------------
+
+/**
+ * `steps` frames of torch's CTC alpha recursion over the blank-extended target l' (length
+ * S = 2L + 1, blanks at even s):
+ *   αₜ(s) = log(e^(a₁−m) + e^(a₂−m) + e^(a₃−m)) + m + lp[t, l'ₛ],  m = max(a₁, a₂, a₃) (0 if −∞),
+ * with a₁ = αₜ₋₁(s), a₂ = αₜ₋₁(s − 1), a₃ = αₜ₋₁(s − 2) where the skip is allowed (else −∞).
+ * The term equal to m contributes e⁰ = 1 (the sum is formed as 1 + e^(mid−m) + e^(min−m), two
+ * exps instead of three), unless every term is −∞, where the sum is 0 and αₜ(s) = −∞.
+ *
+ * The previous row lives in B (parity 0) or L (parity 1) from element 2 on, elements 0 and 1
+ * being −∞ so that s − 1 and s − 2 read −∞ at the start; the skip mask (all-ones lanes where
+ * allowed) is in M. A holds, frame after frame, L + 2 emissions: lp[t, blank], then lp[t, lᵢ]
+ * for each label, then −∞, so the pair (2j, 2j + 1) emits (blank, lⱼ). Returns the parity of the
+ * buffer holding the last row.
+ */
+export function ctcAlphaSteps(S: i32, steps: i32, parity: i32): i32 {
+  const negInf = f64x2.splat(-Infinity);
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1.0);
+  const width = (S + 3) >> 1; // L + 2
+  let prev = parity == 0 ? B : L;
+  let next = parity == 0 ? L : B;
+  for (let t = 0; t < steps; t++) {
+    const emit = A + (<usize>(t * width) << 3);
+    const blankEmit = f64x2.splat(load<f64>(emit));
+    for (let s = 0, j = 1; s < S; s += 2, j++) {
+      const at = prev + (<usize>(s + 2) << 3);
+      const a1 = v128.load(at);
+      const a2 = v128.load(at - 8);
+      const a3 = v128.bitselect(v128.load(at - 16), negInf, v128.load(M + (<usize>s << 3)));
+      const hi12 = f64x2.max(a1, a2);
+      const lo12 = f64x2.min(a1, a2);
+      const top = f64x2.max(hi12, a3);
+      const mid = f64x2.max(lo12, f64x2.min(hi12, a3));
+      const low = f64x2.min(lo12, a3);
+      const allNegInf = f64x2.eq(top, negInf);
+      const m = v128.bitselect(zero, top, allNegInf);
+      const sum = f64x2.add(f64x2.add(v128.bitselect(zero, one, allNegInf), vexp(f64x2.sub(mid, m))), vexp(f64x2.sub(low, m)));
+      const e = f64x2.replace_lane(blankEmit, 1, load<f64>(emit + (<usize>j << 3)));
+      v128.store(next + (<usize>(s + 2) << 3), f64x2.add(f64x2.add(vlog(sum), m), e));
+    }
+    // S is odd, so the last pair computed one lane past the row: keep that lane −∞.
+    store<f64>(next + (<usize>(S + 2) << 3), -Infinity);
+    const swap = prev;
+    prev = next;
+    next = swap;
+  }
+  return prev == B ? 0 : 1;
 }
 
 // ---- exposed for the accuracy tests -----------------------------------------------------------

@@ -7,6 +7,7 @@ import { kerasImplementations } from '../margin/kerasApis.js';
 import { optaxImplementations } from '../margin/optaxApis.js';
 import { pmlImplementations } from '../margin/pmlApis.js';
 import { tfaImplementations } from '../margin/tfaApis.js';
+import { tfaMiningImplementations } from '../margin/tfaMining.js';
 import { torchElementwiseImplementations } from '../margin/torchElementwise.js';
 import { torchEmbeddingImplementations } from '../margin/torchEmbedding.js';
 import { torchMulticlassImplementations } from '../margin/torchMulticlass.js';
@@ -18,5 +19,6 @@ export const implementations: ApiTable = {
   ...kerasImplementations,
   ...optaxImplementations,
   ...tfaImplementations,
+  ...tfaMiningImplementations,
   ...pmlImplementations,
 };

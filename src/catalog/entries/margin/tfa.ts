@@ -101,11 +101,14 @@ function tfaEntries(l: TfaLoss): LossEntry[] {
 const MARGIN = (doc: string): Param => optional('margin', 'number', 1.0, doc);
 const MINING_LABELS = '1-D integer class labels, shape (batch,) (or (batch, 1)).';
 const MINING_EMB = 'Embeddings, shape (batch, dim); TF Addons expects them L2-normalised.';
-const METRIC: Param = optional('distance_metric', 'string', 'L2', "'L2' (Euclidean), 'squared-L2', 'angular' (1 − cosine) or a callable returning a pairwise distance matrix. Default 'L2'.");
-const NOT_YET = (what: string): LossEntry['kernel'] => ({
-  computed: false,
-  reason: `Loss Lens does not implement ${what} yet; the catalog entry documents its semantics.`,
-});
+const SCALAR_WEIGHT =
+  "The classes wrap a loss that is already a scalar for the whole batch, with Reduction.NONE: sample_weight cannot weight samples. A scalar or shape-(1,) weight scales the loss, a (batch,) weight raises 'Can not squeeze dim[0]', and a (k, 1) weight returns k scaled copies.";
+const METRIC: Param = optional(
+  'distance_metric',
+  'string',
+  'L2',
+  "'L2' (Euclidean), 'squared-L2' or 'angular' (1 − cosine of the normalised rows, floored at 1e-16); TF Addons also calls a callable returning a (batch, batch) distance matrix, which Loss Lens cannot take as data. Default 'L2'.",
+);
 
 // ---------------------------------------------------------------------------------- contrastive
 
@@ -160,18 +163,22 @@ const SEMIHARD: TfaLoss = {
   classSummary: 'Triplet loss with online semi-hard negative mining (FaceNet) over every anchor–positive pair of the batch; a scalar.',
   fnSummary: 'Semi-hard triplet loss over the batch: for each anchor–positive pair, the closest negative farther than the positive (else the farthest negative).',
   formula:
-    'for each (a, p), y_a = y_p, a ≠ p: n* = argmin_{n: d(a,n) > d(a,p)} d(a, n) (if none: argmax_n d(a, n));  ℓ = mean over pairs of max(0, d(a,p) − d(a,n*) + m)',
+    'for each ordered pair (a, p), y_a = y_p, a ≠ p: n* = argmin_{n: y_n ≠ y_a, d(a,n) > d(a,p)} d(a, n) (if none: the farthest negative argmax_{n: y_n ≠ y_a} d(a, n));  ' +
+    'ℓ = Σ_(a,p) max(0, m + d(a,p) − d(a,n*)) / #(a,p)',
   pitfalls: [
     'The mean is over all anchor–positive pairs, including those already satisfied: as training progresses the loss shrinks by dilution, not only by improvement.',
-    'Needs at least two samples of some class in every batch; with unique labels there are no positive pairs and the loss is 0/0 handled as 0.',
+    'Needs at least two samples of some class in every batch: with all-distinct labels there are no positive pairs and the loss is 0/0 = NaN (TF Addons does not guard the division).',
+    'An anchor with no negative in the batch (a single-class batch) has no semi-hard or hard negative; the masked maximum then falls back to the smallest distance of its row (0, its own; ≈1e-16 for angular), so each of its pairs costs m + d(a,p).',
+    "'L2' is the Euclidean distance in the final releases; early releases spelled the option 'L_2' and computed the squared distance under that name, so old configs change meaning.",
     'Embeddings should be L2-normalised (the margin 1.0 assumes distances in [0, 2]).',
     'y_true must be integer class ids of shape (batch,) or (batch, 1), not one-hot.',
+    SCALAR_WEIGHT,
   ],
   equivalents: [
     { api: 'tfa.losses.TripletHardLoss', note: 'batch-hard mining: the farthest positive and the closest negative per anchor.' },
     { api: 'pytorch_metric_learning.losses.TripletMarginLoss', note: 'all triplets, averaged over the non-zero ones.' },
   ],
-  kernel: NOT_YET('semi-hard negative mining'),
+  kernel: { computed: true },
 };
 
 const HARD: TfaLoss = {
@@ -200,11 +207,13 @@ const HARD: TfaLoss = {
   },
   pitfalls: [
     'Hard mining on noisy labels trains on the mislabelled samples first and can collapse the embedding to a point (all distances equal, loss = margin).',
-    'An anchor without any positive in the batch uses a distance of 0 for its hardest positive, so it still contributes through its negatives.',
+    'An anchor without any positive in the batch uses the smallest distance of its row (0, its own; ≈1e-16 for angular) as its hardest positive, so it still contributes through its negatives.',
+    'An anchor without any negative (a single-class batch) takes the largest distance of its row as its hardest negative, which is also its hardest positive: it contributes exactly max(m, 0) (log 2 with soft=True).',
     'soft=True ignores the margin.',
+    SCALAR_WEIGHT,
   ],
   equivalents: [{ api: 'tfa.losses.TripletSemiHardLoss', note: 'semi-hard negatives, every anchor–positive pair.' }],
-  kernel: NOT_YET('batch-hard mining'),
+  kernel: { computed: true },
 };
 
 const LIFTED: TfaLoss = {
@@ -224,7 +233,8 @@ const LIFTED: TfaLoss = {
   classSummary: 'Lifted structured loss (Oh Song et al. 2016): every positive pair against a smooth max over all negatives of both its members.',
   fnSummary: 'Lifted structured loss over the batch, with a log-sum-exp over the negatives of each positive pair.',
   formula:
-    'J_ij = log Σ_{k: y_k ≠ y_i} e^{m − d(i,k)} + log Σ_{l: y_l ≠ y_j} e^{m − d(j,l)} + d(i, j);  ℓ = Σ_{(i,j) positive} max(0, J_ij)² / (2·#positive pairs)',
+    'J_ij = log(Σ_{k: y_k ≠ y_i} e^{m − d(i,k)} + Σ_{l: y_l ≠ y_j} e^{m − d(j,l)}) + d(i, j)  (d Euclidean; the log-sum-exp shifted by max(m_i, m_j), m_i = max over i\'s negatives of m − d(i,k));  ' +
+    'ℓ = Σ_{i<j, y_i = y_j} max(0, J_ij)² / (2·#{i<j, y_i = y_j})',
   prose: {
     intuition:
       'Lifts the batch to all pairwise distances at once: each positive pair is pushed together while a soft maximum over every negative ' +
@@ -234,9 +244,11 @@ const LIFTED: TfaLoss = {
     'The function takes (labels, embeddings) with those names, while the class call is (y_true, y_pred).',
     'Distances are Euclidean on the raw embeddings: without normalisation the margin has no fixed scale.',
     'The squared hinge and the log-sum-exp make the loss sensitive to the batch size (more negatives raise J).',
+    'A batch without positive pairs (all-distinct labels) or without negatives (a single class: log 0 = −inf, and −inf·0 = NaN in the masking) gives NaN.',
+    SCALAR_WEIGHT,
   ],
   equivalents: [{ api: 'tfa.losses.NpairsLoss', note: 'a softmax over similarities instead of a hinge over distances.' }],
-  kernel: NOT_YET('the lifted structured loss'),
+  kernel: { computed: true },
 };
 
 const NPAIRS: TfaLoss = {

@@ -279,6 +279,66 @@ describe('JSON tables', () => {
     }
   });
 
+  test('numbers written as floats (1.0, 1e0, NaN) make a float column even when every value is whole', async () => {
+    const t = tempDir();
+    try {
+      const dtypes = async (read: Promise<Table>): Promise<Record<string, string>> =>
+        Object.fromEntries(tableArrays(await read).map((a) => [a.name, a.dtype]));
+      // Labels stay integers; predictions written 1.0 / 0.0 are float64 as pandas.read_json gives.
+      assert.deepEqual(
+        await dtypes(readJsonl(t.write('r.jsonl', '{"label": 1, "pred": 1.0, "logits": [2, 0.0]}\n{"label": 0, "pred": 0.0, "logits": [1, 3]}\n'))),
+        { label: 'int64', pred: 'float64', logits: 'float64' },
+      );
+      // A key that looks like a float inside a string, and an exponent, and an escaped key.
+      assert.deepEqual(
+        await dtypes(readJsonl(t.write('s.jsonl', '{"name": "1.0", "k": 2, "e\\u0078p": 1e0}\n{"name": "2.5e3", "k": 3, "exp": 2}\n'))),
+        { name: 'int64', k: 'int64', exp: 'float64' },
+      );
+      assert.deepEqual(await dtypes(readJsonl(t.write('rows.jsonl', '1\n2.0\n'))), { rows: 'float64' });
+      assert.deepEqual(await dtypes(readJsonl(t.write('ints.jsonl', '1\n2\n'))), { ints: 'int64' });
+      assert.deepEqual(
+        await dtypes(readJson(t.write('records.json', '[{"y": 1, "p": 1.0}, {"y": 0, "p": NaN}, {"y": 2, "p": 0}]'))),
+        { y: 'int64', p: 'float64' },
+      );
+      assert.deepEqual(await dtypes(readJson(t.write('columns.json', '{"y_true": [1, 0], "y_pred": [1.0, 0.0]}'))), { y_true: 'int64', y_pred: 'float64' });
+      assert.deepEqual(await dtypes(readJson(t.write('list.json', '[[1, 2], [3.0, 4]]'))), { list: 'float64' });
+    } finally {
+      t.done();
+    }
+  });
+
+  test('property: a column is float64 exactly when one of its numbers is written as a float', async () => {
+    // Records of up to four columns, each cell an integer written plainly or as n.0 / ne0, nested
+    // in lists or not, with string columns whose text looks like numbers mixed in.
+    const cell = fc.tuple(fc.integer({ min: -50, max: 50 }), fc.constantFrom('plain', 'dot', 'exp'), fc.boolean());
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(cell, { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.boolean(), async (rows, asJson) => {
+        const write = ([n, style, listed]: [number, string, boolean]): string => {
+          const text = style === 'plain' ? String(n) : style === 'dot' ? `${n}.0` : `${n}e0`;
+          return listed ? `[${text}, ${n}]` : text;
+        };
+        // Whether a column is listed is fixed by its first row (rows must agree on shape).
+        const shaped = rows.map((r) => r.map(([n, style], c): [number, string, boolean] => [n, style, rows[0]![c]![2]]));
+        // Names without a numeric suffix (pred_0, pred_1, … would be merged into one array).
+        const names = ['alpha', 'beta', 'gamma', 'delta'];
+        const records = shaped.map((r) => `{"${names[0]}": ${write(r[0]!)}, "s": "1.5", ${names.slice(1).map((k, c) => `"${k}": ${write(r[c + 1]!)}`).join(', ')}}`);
+        const text = asJson ? `[${records.join(', ')}]` : records.join('\n');
+        const t = tempDir();
+        try {
+          const table = await (asJson ? readJson(t.write('p.json', text)) : readJsonl(t.write('p.jsonl', text)));
+          const dtypes = Object.fromEntries(tableArrays(table).map((a) => [a.name, a.dtype]));
+          for (let c = 0; c < 4; c++) {
+            const float = shaped.some((r) => r[c]![1] !== 'plain');
+            assert.equal(dtypes[names[c]!], float ? 'float64' : 'int64', `${names[c]} of ${text}`);
+          }
+        } finally {
+          t.done();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   test('every JSON failure names the file and where', async () => {
     const t = tempDir();
     try {

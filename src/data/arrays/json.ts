@@ -11,12 +11,14 @@
  *
  * A cell may be a number, true/false, null (missing), a string (a text column such as class
  * names), or a rectangular nested list of numbers (a row of logits), whose shape must be the
- * same in every row of its column. Python's bare NaN/Infinity tokens are accepted. Every
- * problem is a DataError naming the line (and the column).
+ * same in every row of its column. Python's bare NaN/Infinity tokens are accepted. A column
+ * whose numbers are written as floats (`1.0`) is a float column even when every value is whole,
+ * as pandas reads it. Every problem is a DataError naming the line (and the column).
  */
 import { basename, extname } from 'node:path';
 import { DataError, checkCancelled, type ReadOptions } from '../errors.js';
 import { JsonSyntaxError, parsePythonJson } from '../logs/json.js';
+import { floatTokens, mayHoldFloat } from './jsonFloatTokens.js';
 import { FileSource } from './source.js';
 import { type Column, LineMap, NumericBuilder, type Table, TextBuilder } from './table.js';
 
@@ -91,6 +93,11 @@ export async function readJson(path: string, options: ReadOptions = {}): Promise
     throw jsonError(path, e, 0);
   }
   const builder = new RecordTableBuilder(path, 'json');
+  if (mayHoldFloat(text)) {
+    const isRecords = Array.isArray(value) && value.length > 0 && value[0] !== null && typeof value[0] === 'object' && !Array.isArray(value[0]);
+    const floats = floatTokens(text, isRecords ? 2 : 1);
+    builder.markFloat(floats.keys, floats.any);
+  }
   if (Array.isArray(value)) {
     for (let r = 0; r < value.length; r++) builder.row(value[r], undefined, r);
     return builder.finish();
@@ -132,6 +139,10 @@ class RecordTableBuilder {
   /** The single column of a file of bare rows. */
   private readonly rowsName: string;
   private mode: 'records' | 'rows' | undefined;
+  /** Columns with a number written as a float (`1.0`), which keeps them float even if whole. */
+  private readonly floatColumns = new Set<string>();
+  /** A file of bare rows with a float token. */
+  private rowsFloat = false;
 
   constructor(
     private readonly file: string,
@@ -151,6 +162,23 @@ class RecordTableBuilder {
       throw jsonError(this.file, e, line - 1);
     }
     this.row(value, line, this.rows);
+    if (this.integralColumnLeft() && mayHoldFloat(t)) {
+      const floats = floatTokens(t, 1);
+      this.markFloat(floats.keys, floats.any);
+    }
+  }
+
+  /** Records which columns hold float tokens (see jsonFloatTokens.ts); applied by finish(). */
+  markFloat(keys: Iterable<string>, anyFloat: boolean): void {
+    for (const k of keys) this.floatColumns.add(k);
+    if (anyFloat) this.rowsFloat = true;
+  }
+
+  /** True while some numeric column could still be read as integers (only then are tokens scanned). */
+  private integralColumnLeft(): boolean {
+    if (this.mode === 'rows') return !this.rowsFloat;
+    for (const c of this.columns.values()) if (c.numeric !== undefined && c.numeric.integral && !this.floatColumns.has(c.name)) return true;
+    return false;
   }
 
   /** One row: a record (object) or a bare value. `line` locates it in a .jsonl file; `index` in a .json list. */
@@ -198,8 +226,13 @@ class RecordTableBuilder {
     if (this.columns.size === 0) throw new DataError(this.file, 'empty file: no rows');
     const columns: Column[] = [];
     for (const c of this.columns.values()) {
-      if (c.text !== undefined) columns.push(c.text.finish(this.rows));
-      else columns.push(c.numeric!.finish(c.rowShape ?? []));
+      if (c.text !== undefined) {
+        columns.push(c.text.finish(this.rows));
+        continue;
+      }
+      const floatWritten = this.mode === 'rows' ? this.rowsFloat : this.floatColumns.has(c.name);
+      if (floatWritten) c.numeric!.integral = false;
+      columns.push(c.numeric!.finish(c.rowShape ?? []));
     }
     const lines = this.lines;
     const located = this.format === 'jsonl';

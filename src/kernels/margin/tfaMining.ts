@@ -4,7 +4,8 @@
  * (LossFunctionWrapper with Reduction.NONE, so the scalar loss is only multiplied by a
  * sample_weight).
  *
- * Every step follows TF Addons' graph op by op, because its tricks show in the numbers:
+ * The steps follow TF Addons' graph, because its tricks show in the numbers (two sums are
+ * regrouped to avoid O(B³) work, which changes only the last bits; see semihard and lifted):
  *  - pairwise_distance: ‖f_i‖² + ‖f_j‖² − 2 f_i·f_j clamped at 0, square root with 1e-16 added
  *    where the clamp hit (and the result zeroed there), the diagonal set to 0;
  *  - angular_distance: 1 − cosine of the l2_normalize'd rows, floored at 1e-16 (diagonal kept);
@@ -203,56 +204,49 @@ function distances(e: Embeddings, metric: Metric): Distances {
 
 /**
  * _masked_maximum / _masked_minimum of one row: max_j((x_j − s)·m_j) + s with s = min_j x_j (or
- * the mirror image), and the backward that adds g·∂/∂x_j into `gx` (through both the selection
- * and the shift, sharing ties evenly as TensorFlow's reduce gradients do).
+ * the mirror image with min and max swapped).
  */
-class MaskedRow {
-  private shift = 0;
-  private result = 0;
-  private values: Float64Array;
-
-  constructor(
-    private readonly x: ArrayLike<number>,
-    private readonly mask: ArrayLike<number>,
-    private readonly kind: 'max' | 'min',
-  ) {
-    const len = x.length;
-    this.values = new Float64Array(len);
-    let s = kind === 'max' ? Infinity : -Infinity;
-    for (let j = 0; j < len; j++) s = kind === 'max' ? tfMin(s, x[j]!) : tfMax(s, x[j]!);
-    this.shift = s;
-    let r = kind === 'max' ? -Infinity : Infinity;
-    for (let j = 0; j < len; j++) {
-      const v = (x[j]! - s) * mask[j]!;
-      this.values[j] = v;
-      r = kind === 'max' ? tfMax(r, v) : tfMin(r, v);
-    }
-    this.result = r + s;
+function maskedReduce(x: ArrayLike<number>, mask: ArrayLike<number>, kind: 'max' | 'min'): number {
+  const len = x.length;
+  const isMax = kind === 'max';
+  let s = isMax ? Infinity : -Infinity;
+  for (let j = 0; j < len; j++) s = isMax ? tfMin(s, x[j]!) : tfMax(s, x[j]!);
+  let r = isMax ? -Infinity : Infinity;
+  for (let j = 0; j < len; j++) {
+    const v = (x[j]! - s) * mask[j]!;
+    r = isMax ? tfMax(r, v) : tfMin(r, v);
   }
+  return r + s;
+}
 
-  get value(): number {
-    return this.result;
+/**
+ * Adds g·∂maskedReduce/∂x_j into `gx`: through the selection and through the shift s, each
+ * shared evenly between tied elements as TensorFlow's reduce_max/reduce_min gradients share it.
+ */
+function maskedReduceBackward(x: ArrayLike<number>, mask: ArrayLike<number>, kind: 'max' | 'min', g: number, gx: Float64Array): void {
+  if (g === 0) return;
+  const len = x.length;
+  const isMax = kind === 'max';
+  let s = isMax ? Infinity : -Infinity;
+  for (let j = 0; j < len; j++) s = isMax ? tfMin(s, x[j]!) : tfMax(s, x[j]!);
+  let best = isMax ? -Infinity : Infinity;
+  for (let j = 0; j < len; j++) {
+    const v = (x[j]! - s) * mask[j]!;
+    best = isMax ? tfMax(best, v) : tfMin(best, v);
   }
-
-  backward(g: number, gx: Float64Array): void {
-    if (g === 0) return;
-    const len = this.x.length;
-    let best = this.values.length > 0 ? this.values[0]! : 0;
-    for (let j = 1; j < len; j++) best = this.kind === 'max' ? tfMax(best, this.values[j]!) : tfMin(best, this.values[j]!);
-    let ties = 0;
-    for (let j = 0; j < len; j++) if (this.values[j] === best) ties++;
-    // y = reduce(v) + s, v_j = (x_j − s)·m_j.
-    let gShift = g;
-    const share = g / ties;
-    for (let j = 0; j < len; j++) {
-      if (this.values[j] !== best) continue;
-      gx[j]! += share * this.mask[j]!;
-      gShift -= share * this.mask[j]!;
-    }
-    let shiftTies = 0;
-    for (let j = 0; j < len; j++) if (this.x[j] === this.shift) shiftTies++;
-    for (let j = 0; j < len; j++) if (this.x[j] === this.shift) gx[j]! += gShift / shiftTies;
+  let ties = 0;
+  for (let j = 0; j < len; j++) if ((x[j]! - s) * mask[j]! === best) ties++;
+  const share = g / ties;
+  // y = reduce_j(v_j) + s with v_j = (x_j − s)·m_j.
+  let gShift = g;
+  for (let j = 0; j < len; j++) {
+    if ((x[j]! - s) * mask[j]! !== best) continue;
+    gx[j]! += share * mask[j]!;
+    gShift -= share * mask[j]!;
   }
+  let shiftTies = 0;
+  for (let j = 0; j < len; j++) if (x[j] === s) shiftTies++;
+  for (let j = 0; j < len; j++) if (x[j] === s) gx[j]! += gShift / shiftTies;
 }
 
 interface Computed {
@@ -262,6 +256,18 @@ interface Computed {
 
 function rowOf(m: Float64Array, n: number, i: number): Float64Array {
   return m.subarray(i * n, (i + 1) * n);
+}
+
+/** The semi-hard mask of anchor i and positive k: negatives j of i with d(i,j) > d(i,k). Returns whether any is set. */
+function semihardMask(row: Float64Array, notAdjacent: Float64Array, k: number, mask: Float64Array): boolean {
+  const dik = row[k]!;
+  let any = false;
+  for (let j = 0; j < row.length; j++) {
+    const m = notAdjacent[j] === 1 && row[j]! > dik;
+    mask[j] = m ? 1 : 0;
+    if (m) any = true;
+  }
+  return any;
 }
 
 /** triplet_semihard_loss(y_true, y_pred, margin, distance_metric). */
@@ -279,44 +285,56 @@ function semihard(labelsT: Tensor, embT: Tensor, margin: number, metric: Metric,
   const d = dist.d;
   const adjNot = new Float64Array(B * B);
   for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) adjNot[i * B + j] = y[i] === y[j] ? 0 : 1;
-  const inside: MaskedRow[] = [];
-  for (let i = 0; i < B; i++) inside.push(new MaskedRow(rowOf(d, B, i), rowOf(adjNot, B, i), 'max'));
-  const gd = wantGrad ? new Float64Array(B * B) : null;
-  let total = 0;
-  let positives = 0;
-  const contributions: { i: number; k: number; out: MaskedRow | null; g: number }[] = [];
+  const inside = new Float64Array(B);
+  for (let i = 0; i < B; i++) inside[i] = maskedReduce(rowOf(d, B, i), rowOf(adjNot, B, i), 'max');
   const mask = new Float64Array(B);
+  let positives = 0;
+  for (let q = 0; q < B * B; q++) positives += 1 - adjNot[q]!;
+  positives -= B;
+  // For the backward: which (i, k) pass maximum(·, 0), and whether their negative was the semi-hard one.
+  const passes = wantGrad ? new Uint8Array(B * B) : null;
+  let total = 0;
   for (let i = 0; i < B; i++) {
     const row = rowOf(d, B, i);
+    const notAdjacent = rowOf(adjNot, B, i);
+    // Entries off the positive pairs are max(loss·0, 0) = 0 and get a zero gradient, unless the
+    // loss is not finite or there is no positive pair at all (then ∞·0 and 0/0 make NaN): only
+    // then are they worked out.
+    let finite = Number.isFinite(margin) && positives > 0;
+    for (let j = 0; j < B && finite; j++) finite = Number.isFinite(row[j]!);
     for (let k = 0; k < B; k++) {
-      const dik = row[k]!;
-      let any = false;
-      for (let j = 0; j < B; j++) {
-        mask[j] = adjNot[i * B + j]! === 1 && row[j]! > dik ? 1 : 0;
-        if (mask[j] === 1) any = true;
-      }
-      const outside = new MaskedRow(row, mask.slice(), 'min');
-      const chosen = any ? outside.value : inside[i]!.value;
-      const lossIK = margin + (dik - chosen);
       const mp = (y[i] === y[k] ? 1 : 0) - (i === k ? 1 : 0);
-      positives += mp;
-      const v = lossIK * mp;
+      if (finite && mp === 0) continue;
+      const any = semihardMask(row, notAdjacent, k, mask);
+      const chosen = any ? maskedReduce(row, mask, 'min') : inside[i]!;
+      const v = (margin + (row[k]! - chosen)) * mp;
       total += relu(v);
       // maximum(v, 0) passes the gradient where v ≥ 0; masked entries get 0 unless the division below is by 0.
-      if (gd !== null && v >= 0) contributions.push({ i, k, out: any ? outside : null, g: mp });
+      if (passes !== null && v >= 0) passes[i * B + k] = any ? 2 : 1;
     }
   }
   const value = total / positives;
-  if (gd === null) return { value, grad: null };
+  if (passes === null) return { value, grad: null };
   // ∂/∂sum of sum / #positives is 1/#positives: infinite without positive pairs, and ∞·0 = NaN.
   const inv = 1 / positives;
-  for (const c of contributions) {
-    const g = c.g * inv;
-    if (g === 0) continue;
-    gd[c.i * B + c.k]! += g;
-    const grow = rowOf(gd, B, c.i);
-    if (c.out !== null) c.out.backward(-g, grow);
-    else inside[c.i]!.backward(-g, grow);
+  const gd = new Float64Array(B * B);
+  for (let i = 0; i < B; i++) {
+    const row = rowOf(d, B, i);
+    const notAdjacent = rowOf(adjNot, B, i);
+    const grow = rowOf(gd, B, i);
+    for (let k = 0; k < B; k++) {
+      const pass = passes[i * B + k]!;
+      if (pass === 0) continue;
+      const g = ((y[i] === y[k] ? 1 : 0) - (i === k ? 1 : 0)) * inv;
+      if (g === 0) continue;
+      grow[k]! += g;
+      if (pass === 2) {
+        semihardMask(row, notAdjacent, k, mask);
+        maskedReduceBackward(row, mask, 'min', -g, grow);
+      } else {
+        maskedReduceBackward(row, notAdjacent, 'max', -g, grow);
+      }
+    }
   }
   return { value, grad: dist.backward(gd) };
 }
@@ -334,11 +352,11 @@ function hard(labelsT: Tensor, embT: Tensor, margin: number, soft: boolean, metr
   const d = dist.d;
   const dAt = (i: number, j: number): number => (N === 1 ? 0 : i * N + j);
   const gd = wantGrad ? new Float64Array(N * N) : null;
-  let total = 0;
   const xs = new Float64Array(R);
   const neg = new Float64Array(R);
   const pos = new Float64Array(R);
-  const perAnchor: { hn: MaskedRow; hp: MaskedRow; g: number; row: number }[] = [];
+  const grow = new Float64Array(R);
+  let total = 0;
   for (let i = 0; i < R; i++) {
     const li = L === 1 ? 0 : i;
     for (let j = 0; j < R; j++) {
@@ -347,35 +365,30 @@ function hard(labelsT: Tensor, embT: Tensor, margin: number, soft: boolean, metr
       neg[j] = y[li] === y[lj] ? 0 : 1;
       pos[j] = (y[li] === y[lj] ? 1 : 0) - (li === lj ? 1 : 0);
     }
-    // The shift is the minimum/maximum of pdist's own row (N entries), the same set of values.
-    const hn = new MaskedRow(xs.slice(), neg.slice(), 'min');
-    const hp = new MaskedRow(xs.slice(), pos.slice(), 'max');
-    const z = hp.value - hn.value;
-    let loss: number;
+    // The shift is the minimum/maximum of pdist's own row: with N = 1 the same single value.
+    const hn = maskedReduce(xs, neg, 'min');
+    const hp = maskedReduce(xs, pos, 'max');
+    const z = hp - hn;
     let dz: number;
     if (soft) {
       const ez = Math.exp(z);
-      loss = Math.log1p(ez);
+      total += Math.log1p(ez);
       dz = ez * (1 / (1 + ez));
     } else {
       const h = z + margin;
-      loss = relu(h);
+      total += relu(h);
       dz = h >= 0 ? 1 : 0;
     }
-    total += loss;
-    if (gd !== null) perAnchor.push({ hn, hp, g: dz, row: i });
+    if (gd !== null) {
+      grow.fill(0);
+      const g = dz / R;
+      maskedReduceBackward(xs, pos, 'max', g, grow);
+      maskedReduceBackward(xs, neg, 'min', -g, grow);
+      for (let j = 0; j < R; j++) gd[dAt(i, j)]! += grow[j]!;
+    }
   }
   const value = total / R;
-  if (gd === null) return { value, grad: null };
-  const grow = new Float64Array(R);
-  for (const a of perAnchor) {
-    grow.fill(0);
-    const g = a.g / R;
-    a.hp.backward(g, grow);
-    a.hn.backward(-g, grow);
-    for (let j = 0; j < R; j++) gd[dAt(a.row, j)]! += grow[j]!;
-  }
-  return { value, grad: dist.backward(gd) };
+  return { value, grad: gd === null ? null : dist.backward(gd) };
 }
 
 /** lifted_struct_loss(labels, embeddings, margin). */
@@ -398,35 +411,31 @@ function lifted(labelsT: Tensor, embT: Tensor, margin: number, wantGrad: boolean
     diff[q] = margin - d[q]!;
     mask[q] = y[Math.floor(q / B)] === y[q % B] ? 0 : 1;
   }
-  const rowMax: MaskedRow[] = [];
   const rnm = new Float64Array(B);
-  for (let i = 0; i < B; i++) {
-    rowMax.push(new MaskedRow(rowOf(diff, B, i), rowOf(mask, B, i), 'max'));
-    rnm[i] = rowMax[i]!.value;
-  }
-  // M[i][k] = max(m_i, m_k);  E[k][i] = Σ_j mask_ij·exp(diff_ij − M[i][k]).
+  for (let i = 0; i < B; i++) rnm[i] = maskedReduce(rowOf(diff, B, i), rowOf(mask, B, i), 'max');
+  // M[i][k] = max(m_i, m_k);  E[k][i] = Σ_j mask_ij·exp(diff_ij − M[i][k]), computed as
+  // exp(m_i − M[i][k])·S_i with S_i = Σ_j mask_ij·exp(diff_ij − m_i): the same sum (diff_ij ≤ m_i, so
+  // nothing overflows) in O(B²) exponentials instead of TF's O(B³); they differ in the last bits only.
   const M = new Float64Array(B * B);
   for (let i = 0; i < B; i++) for (let k = 0; k < B; k++) M[i * B + k] = tfMax(rnm[i]!, rnm[k]!);
-  const E = new Float64Array(B * B);
-  for (let k = 0; k < B; k++) {
-    for (let i = 0; i < B; i++) {
-      const m = M[i * B + k]!;
-      let s = 0;
-      for (let j = 0; j < B; j++) s += Math.exp(diff[i * B + j]! - m) * mask[i * B + j]!;
-      E[k * B + i] = s;
-    }
+  const S = new Float64Array(B);
+  for (let i = 0; i < B; i++) {
+    let sum = 0;
+    for (let j = 0; j < B; j++) sum += Math.exp(diff[i * B + j]! - rnm[i]!) * mask[i * B + j]!;
+    S[i] = sum;
   }
+  const E = new Float64Array(B * B);
+  for (let k = 0; k < B; k++) for (let i = 0; i < B; i++) E[k * B + i] = Math.exp(rnm[i]! - M[i * B + k]!) * S[i]!;
   let total = 0;
   let positiveEntries = 0;
   const gLoss = wantGrad ? new Float64Array(B * B) : null;
-  const lossMat = new Float64Array(B * B);
   for (let k = 0; k < B; k++) {
     for (let i = 0; i < B; i++) {
       const q = k * B + i;
-      lossMat[q] = M[q]! + Math.log(E[q]! + E[i * B + k]!) + d[q]!;
+      const lossIK = M[q]! + Math.log(E[q]! + E[i * B + k]!) + d[q]!;
       const mp = (y[k] === y[i] ? 1 : 0) - (k === i ? 1 : 0);
       positiveEntries += mp;
-      const v = lossMat[q]! * mp;
+      const v = lossIK * mp;
       const h = relu(v);
       total += h * h;
       if (gLoss !== null) gLoss[q] = v >= 0 ? 2 * h * mp : 0;
@@ -443,7 +452,7 @@ function lifted(labelsT: Tensor, embT: Tensor, margin: number, wantGrad: boolean
     for (let i = 0; i < B; i++) {
       const q = k * B + i;
       const g = gLoss[q]! * scale;
-      if (g === 0) continue;
+      // No early exit at g = 0: log's gradient g / 0 is NaN when neither member has a negative, as in TF.
       gd[q]! += g;
       gM[q]! += g;
       const gLog = g / (E[q]! + E[i * B + k]!);
@@ -451,18 +460,18 @@ function lifted(labelsT: Tensor, embT: Tensor, margin: number, wantGrad: boolean
       gE[i * B + k]! += gLog;
     }
   }
+  // ∂E[k][i]/∂diff_ij = mask_ij·exp(diff_ij − M[i][k]) and ∂E[k][i]/∂M[i][k] = −E[k][i].
   const gDiff = new Float64Array(B * B);
-  for (let k = 0; k < B; k++) {
-    for (let i = 0; i < B; i++) {
+  for (let i = 0; i < B; i++) {
+    let w = 0;
+    for (let k = 0; k < B; k++) {
       const g = gE[k * B + i]!;
       if (g === 0) continue;
-      const m = M[i * B + k]!;
-      for (let j = 0; j < B; j++) {
-        const t = g * Math.exp(diff[i * B + j]! - m) * mask[i * B + j]!;
-        gDiff[i * B + j]! += t;
-        gM[i * B + k]! -= t;
-      }
+      w += g * Math.exp(rnm[i]! - M[i * B + k]!);
+      gM[i * B + k]! -= g * E[k * B + i]!;
     }
+    if (w === 0) continue;
+    for (let j = 0; j < B; j++) gDiff[i * B + j] = w * Math.exp(diff[i * B + j]! - rnm[i]!) * mask[i * B + j]!;
   }
   const gRnm = new Float64Array(B);
   for (let i = 0; i < B; i++) {
@@ -472,7 +481,7 @@ function lifted(labelsT: Tensor, embT: Tensor, margin: number, wantGrad: boolean
       else gRnm[k]! += gM[i * B + k]!;
     }
   }
-  for (let i = 0; i < B; i++) rowMax[i]!.backward(gRnm[i]!, rowOf(gDiff, B, i));
+  for (let i = 0; i < B; i++) maskedReduceBackward(rowOf(diff, B, i), rowOf(mask, B, i), 'max', gRnm[i]!, rowOf(gDiff, B, i));
   for (let q = 0; q < B * B; q++) gd[q]! -= gDiff[q]!;
   return { value, grad: dist.backward(gd) };
 }

@@ -12,6 +12,8 @@ import { CsvTableParser, readCsv } from '../../src/data/arrays/csv.js';
 import { DecimalScanner } from '../../src/data/arrays/decimal.js';
 import { checkPairShapes, openArrayFile, readArrays, readPredictionsAndTargets, roleScore, tableArrays } from '../../src/data/arrays/index.js';
 import { readJson, readJsonl } from '../../src/data/arrays/json.js';
+import { boundedCompressors, readParquet } from '../../src/data/arrays/parquet.js';
+import { parquetMetadata } from 'hyparquet';
 import type { NumericColumn, Table } from '../../src/data/arrays/table.js';
 import { EXPECTED, fixture, numbers, rejectsWith, tempDir } from './arrays-helpers.js';
 
@@ -462,5 +464,47 @@ describe('pairing predictions with targets', () => {
     await f.close();
     const arrays = await readArrays(fixture('csv/noheader.csv'));
     assert.deepEqual([...arrays[0]!.shape], [5, 2], 'a file without a header is one array named after it');
+  });
+});
+
+describe('Parquet page sizes', () => {
+  test('a decompressor is never asked for more bytes than the codec or the file can give', () => {
+    const codecs = boundedCompressors('/x/p.parquet', 10_000);
+    assert.throws(() => codecs.SNAPPY!(new Uint8Array(10), 2 ** 30), /p\.parquet: damaged page header: it claims 1073741824 bytes once SNAPPY-decompressed from 10, more than SNAPPY can produce/);
+    assert.throws(() => codecs.ZSTD!(new Uint8Array(10), 20_000), /more than the 10000 the column chunks hold in all/);
+    assert.throws(() => codecs.GZIP!(new Uint8Array(10), -1), /damaged page header/);
+  });
+
+  test('a page header claiming a huge uncompressed size is a clear error, not an allocation', async () => {
+    const bytes = new Uint8Array(readFileSync(fixture('parquet/preds_zstd.parquet')));
+    // The first page header (Thrift compact): field 1 type (0x15, varint), field 2
+    // uncompressed_page_size (0x15, zigzag varint). Overwrite that varint with the largest value
+    // of the same length, so nothing else moves.
+    // The uncompressed size of a column chunk's first page, written in two or more bytes.
+    let at = -1;
+    let end = -1;
+    for (const group of parquetMetadata(bytes.slice().buffer).row_groups) {
+      for (const { meta_data: chunk } of group.columns) {
+        let i = Number(chunk!.dictionary_page_offset ?? chunk!.data_page_offset);
+        assert.equal(bytes[i], 0x15, 'a page header starts there');
+        i++;
+        while (bytes[i]! & 0x80) i++;
+        i++;
+        assert.equal(bytes[i], 0x15, 'field 2 follows');
+        let j = i + 1;
+        while (bytes[j]! & 0x80) j++;
+        if (at < 0 && j > i + 1) [at, end] = [i + 1, j];
+      }
+    }
+    assert.ok(at > 0, 'a page with a multi-byte size');
+    for (let i = at; i < end; i++) bytes[i] = 0xfe;
+    bytes[end] = 0x7e;
+    const t = tempDir();
+    try {
+      const p = t.write('huge-page.parquet', bytes);
+      await rejectsWith(readParquet(p), p, 'damaged page header');
+    } finally {
+      t.done();
+    }
   });
 });

@@ -23,6 +23,48 @@ export const MAX_PARQUET_ROWS = 1 << 30;
 
 type Piece = { rowStart: number; rowEnd: number; data: ArrayLike<unknown> };
 
+type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array;
+
+/** The most output per input byte a codec's format can produce, where it has such a limit. */
+const MAX_RATIO: Readonly<Record<string, number>> = {
+  SNAPPY: 32, // a 3-byte copy emits at most 64 bytes
+  GZIP: 1100, // deflate's limit is 1032:1
+  LZ4: 256,
+  LZ4_RAW: 256,
+};
+
+/**
+ * The codecs, refusing a page whose header claims more decompressed bytes than the file can
+ * hold: the decompressors allocate what the header says before reading a byte, so a damaged
+ * size would otherwise allocate without bound. The limit is the column chunks' total
+ * uncompressed size from the metadata and, for codecs with a maximum ratio, that ratio.
+ */
+export function boundedCompressors(path: string, totalUncompressed: number): Record<string, Decompress> {
+  const limit = Math.min(totalUncompressed, 2 ** 31 - 1);
+  const bounded: Record<string, Decompress> = {};
+  for (const [codec, decompress] of Object.entries(compressors as Record<string, Decompress>)) {
+    bounded[codec] = (input, outputLength) => {
+      const ratio = MAX_RATIO[codec];
+      const bound = ratio === undefined ? limit : Math.min(limit, input.length * ratio + 1024);
+      if (!(Number.isSafeInteger(outputLength) && outputLength >= 0 && outputLength <= bound)) {
+        throw new DataError(
+          path,
+          `damaged page header: it claims ${outputLength} bytes once ${codec}-decompressed from ${input.length}, more than ${bound === limit ? `the ${limit} the column chunks hold in all` : `${codec} can produce`}`,
+        );
+      }
+      return decompress(input, outputLength);
+    };
+  }
+  return bounded;
+}
+
+/** Σ of the column chunks' total_uncompressed_size (what every page together may decompress to). */
+function totalUncompressedSize(metadata: FileMetaData): number {
+  let total = 0;
+  for (const group of metadata.row_groups) for (const chunk of group.columns) total += Number(chunk.meta_data?.total_uncompressed_size ?? 0);
+  return Number.isFinite(total) ? total : 0;
+}
+
 /** Reads a Parquet file into a table. */
 export async function readParquet(path: string, options: ReadOptions = {}): Promise<Table> {
   const source = await FileSource.open(path);
@@ -68,7 +110,7 @@ export async function readParquet(path: string, options: ReadOptions = {}): Prom
     const names = fields.map((f) => f.name);
     const pieces = new Map<string, Piece[]>(names.map((n) => [n, []]));
     try {
-      const groups = parquetReadAsync({ file, metadata, compressors });
+      const groups = parquetReadAsync({ file, metadata, compressors: boundedCompressors(path, totalUncompressedSize(metadata)) });
       openGate();
       const raw = await Promise.allSettled(groups.flatMap((g) => g.asyncColumns.map((c) => c.data)));
       const failed = raw.find((r) => r.status === 'rejected');

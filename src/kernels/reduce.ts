@@ -48,6 +48,14 @@ export function reduceTorch(values: Float64Array, shape: readonly number[], redu
   }
 }
 
+/**
+ * The 'mean' / 'sum' value of a loss summed in its own loop (no per-element buffer): the total,
+ * or the total over `count` (the element count, or torch's Σ weights), NaN for 0/0 as torch gives.
+ */
+export function reduceTorchSum(total: number, count: number, reduction: 'mean' | 'sum'): Out {
+  return scalar(reduction === 'sum' ? total : total / count);
+}
+
 export function checkKerasReduction(reduction: unknown): KerasReduction {
   if (reduction !== null && (typeof reduction !== 'string' || !(KERAS_REDUCTIONS as readonly unknown[]).includes(reduction))) {
     throw new LossError(

@@ -5,7 +5,7 @@
  */
 import type { ApiImpl, KernelResult, Want } from '../api.js';
 import { broadcastPair, torchSize } from '../pointwise.js';
-import { checkTorchReduction, reduceTorch, type TorchReduction } from '../reduce.js';
+import { checkTorchReduction, reduceTorch, reduceTorchSum, type TorchReduction } from '../reduce.js';
 import { LossError, type Tensor, broadcastIndex, broadcastShapes, expandTo, numel, out, shapeEquals } from '../tensor.js';
 import {
   logSigmoidCrossEntropy,
@@ -41,7 +41,7 @@ function reduceElementwise(
 
 /** The value of a 'mean' / 'sum' reduction computed in the loss loop itself. */
 function fusedReduction(total: number, count: number, reduction: 'mean' | 'sum'): KernelResult {
-  return { value: out([], Float64Array.of(reduction === 'sum' ? total : total / count)) };
+  return { value: reduceTorchSum(total, count, reduction) };
 }
 
 // ------------------------------------------------------------------------------ binary_cross_entropy
@@ -222,7 +222,7 @@ function negativeLogLikelihood(
         : null
       : nllIndexSum(input.data, target.data, layout, weight === null ? null : toFloat64(weight), ignoreIndex);
     // Same value as reduceWeightedMean over the buffer: the sum, or the sum over Σ w (NaN when 0/0).
-    if (fused !== null) return { value: out([], Float64Array.of(reduction === 'sum' ? fused.total : fused.total / fused.weight)) };
+    if (fused !== null) return { value: reduceTorchSum(fused.total, fused.weight, reduction) };
   }
   const losses = new Float64Array(positions(layout));
   const grad = want.grad ? new Float64Array(input.size) : null;

@@ -22,6 +22,8 @@ import type { ApiImpl, KernelResult, Want } from '../api.js';
 import type { Args } from '../args.js';
 import { reduceKeras2 } from '../regression/keras2.js';
 import { LossError, type Tensor, out, scalar } from '../tensor.js';
+// tf.math.maximum(x, 0.0): NaN stays NaN, as common.ts' relu keeps it.
+import { relu } from './common.js';
 
 type Metric = 'L2' | 'squared-L2' | 'angular';
 
@@ -32,11 +34,6 @@ function tfMax(a: number, b: number): number {
 
 function tfMin(a: number, b: number): number {
   return a !== a || b !== b ? NaN : a <= b ? a : b;
-}
-
-/** tf.math.maximum(x, 0.0). */
-function relu(x: number): number {
-  return x !== x ? x : x > 0 ? x : 0;
 }
 
 function shapeText(shape: readonly number[]): string {

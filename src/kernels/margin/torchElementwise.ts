@@ -9,7 +9,7 @@
  */
 import type { ApiImpl, KernelResult } from '../api.js';
 import type { Args } from '../args.js';
-import { type TorchReduction, checkTorchReduction, reduceTorch } from '../reduce.js';
+import { type TorchReduction, checkTorchReduction, reduceTorch, reduceTorchSum } from '../reduce.js';
 import { LossError, type NumericArray, broadcastShapes, numel, out, scalar, shapeEquals, sum } from '../tensor.js';
 import { simdKlSum, simdSoftMarginSum } from '../wasm/simd.js';
 import { TORCH_TYPE, gatherTo, isIntegral, relu, sumToShape, torchList, torchSizeRepr } from './common.js';
@@ -61,7 +61,8 @@ function summedOnly(want: { grad: boolean; perSample: boolean }, reduction: stri
 
 /** The 'mean' / 'sum' value of a summed loss over n elements (mean of nothing is NaN, as in torch). */
 function summedValue(total: number, n: number, reduction: TorchReduction, warnings: string[] = []): KernelResult {
-  const result: KernelResult = { value: scalar(reduction === 'sum' ? total : total / n) };
+  // summedOnly() has ruled out 'none'.
+  const result: KernelResult = { value: reduceTorchSum(total, n, reduction === 'sum' ? 'sum' : 'mean') };
   if (warnings.length > 0) result.warnings = warnings;
   return result;
 }

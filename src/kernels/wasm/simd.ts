@@ -39,9 +39,8 @@ interface Module {
   f64A: Float64Array;
   f32B: Float32Array;
   f64B: Float64Array;
+  /** Region L as float64: labels for softmax rows, one of the two CTC alpha rows. */
   labels: Float64Array;
-  alphaB: Float64Array;
-  alphaL: Float64Array;
   mask: BigInt64Array;
 }
 
@@ -75,8 +74,6 @@ function module(): Module | null {
       f32B: new Float32Array(buf, ex.regionB(), chunk),
       f64B: new Float64Array(buf, ex.regionB(), chunk),
       labels: new Float64Array(buf, ex.regionLabels(), chunk),
-      alphaB: new Float64Array(buf, ex.regionB(), chunk),
-      alphaL: new Float64Array(buf, ex.regionLabels(), chunk),
       mask: new BigInt64Array(buf, ex.regionMask(), chunk),
     };
   } catch {
@@ -191,7 +188,8 @@ export function simdCtcAlphaEnd(
   const m = module();
   const S = 2 * L + 1;
   if (m === null || S + 4 > m.chunk || frames < 1) return null;
-  const { alphaB, alphaL, mask, f64A } = m;
+  // The two alpha rows live in regions B and L (the module alternates between them).
+  const { f64B: alphaB, labels: alphaL, mask, f64A } = m;
   alphaB.fill(-Infinity, 0, S + 4);
   alphaL.fill(-Infinity, 0, S + 4);
   // The skip s − 2 → s is allowed onto a label that differs from the previous label.

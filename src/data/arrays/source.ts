@@ -29,6 +29,10 @@ export interface ByteSource {
 
 /** Largest single positional read (Node caps one read at 2 GiB). */
 const MAX_READ = 1 << 30;
+/** Reads above twice this size are split into pieces of it, read concurrently. */
+const PARALLEL_PIECE = 4 << 20;
+/** Pieces in flight at once: libuv's default thread pool has four threads. */
+const PARALLEL_READS = 4;
 
 /** A whole file read by position. */
 export class FileSource implements ByteSource {
@@ -61,11 +65,36 @@ export class FileSource implements ByteSource {
   async read(position: number, length: number, into?: Uint8Array): Promise<Uint8Array> {
     checkRange(this, position, length);
     const target = into ?? new Uint8Array(length);
+    if (length <= PARALLEL_PIECE * 2) {
+      await this.readPiece(target, 0, length, position);
+    } else {
+      // Several positional reads in flight at once: libuv runs them on its thread pool, so the
+      // kernel's copy into (and first touch of) a fresh buffer proceeds on every core.
+      let next = 0;
+      const worker = async () => {
+        while (next < length) {
+          const at = next;
+          next = Math.min(length, next + PARALLEL_PIECE);
+          try {
+            await this.readPiece(target, at, next - at, position + at);
+          } catch (e) {
+            next = length; // the others stop after their current piece
+            throw e;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL_READS }, worker));
+    }
+    return target.subarray(0, length);
+  }
+
+  /** Reads exactly `length` bytes at file `position` into target[at, at + length). */
+  private async readPiece(target: Uint8Array, at: number, length: number, position: number): Promise<void> {
     let done = 0;
     while (done < length) {
       let n: number;
       try {
-        ({ bytesRead: n } = await this.handle.read(target, done, Math.min(length - done, MAX_READ), position + done));
+        ({ bytesRead: n } = await this.handle.read(target, at + done, Math.min(length - done, MAX_READ), position + done));
       } catch (e) {
         throw new DataError(this.file, describeFsError(e), { offset: position + done });
       }
@@ -73,7 +102,6 @@ export class FileSource implements ByteSource {
       if (n === 0) throw new DataError(this.file, `file ends at byte ${position + done}, ${length - done} bytes short`, { offset: position + done });
       done += n;
     }
-    return target.subarray(0, length);
   }
 
   fileOffset(position: number): number {

@@ -11,15 +11,12 @@
 // peak memory is each process's max RSS in a separate single-read run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { join } from 'node:path';
+import { bundleReader, productEnvironments } from '../lib/reader-bundle.mjs';
 
 export const title = 'CSV predictions';
 export const notes = [
-  'Ours reads the file through the array entry point: 4 MiB streamed reads, a byte-level parser (no string per numeric cell; decimals converted exactly, see src/data/arrays/decimal.ts), header detection, typed columns (target int64, pred float64, as pandas gives). The peer is `pandas.read_csv(path)` with its C parser and default options. The sums of both columns are compared between the two. The second row runs ours with glibc asked to back large allocations with transparent huge pages, as numpy (under pandas) always does for its arrays: on this VM a first touch of a fresh 4 KiB page costs microseconds, and 160 MB of output columns is 40,000 of them.',
+  'Ours reads the file through the array entry point: 4 MiB streamed reads, a byte-level parser (no string per numeric cell; decimals converted exactly, see src/data/arrays/decimal.ts), header detection, typed columns (target int64, pred float64, as pandas gives). The peer is `pandas.read_csv(path)` with its C parser and default options. The sums of both columns are compared between the two. The row "as the CLI reads" runs ours under the environment the CLI starts its reading commands with (glibc asked to back large allocations with transparent huge pages, src/data/hugePages.ts), as numpy (under pandas) always does for its arrays; the row without is the editor's worker thread: on this VM a first touch of a fresh 4 KiB page costs microseconds, and 160 MB of output columns is 40,000 of them.',
 ];
 
 function generate(python, dir, rows) {
@@ -38,19 +35,6 @@ pd.DataFrame({"target": rng.integers(0, 10, n), "pred": rng.random(n) * 10}).to_
   return file;
 }
 
-async function bundleReader(workDir) {
-  const outfile = join(workDir, 'arrays-reader.cjs');
-  await build({
-    stdin: { contents: "export { openArrayFile, readArrays } from './src/data/arrays/index.ts';", resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
-}
 
 const CHILD = `
 const { readArrays } = require(process.argv[2]);
@@ -87,8 +71,8 @@ for _ in range(repeats):
 print(json.dumps({"seconds": best, "sums": sums, "maxRssKB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 `;
 
-function runJson(cmd, args, what, env = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: { ...process.env, ...env } });
+function runJson(cmd, args, what, env = process.env) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env });
   if (r.status !== 0) throw new Error(`csv bench: ${what} failed`);
   return JSON.parse(r.stdout);
 }
@@ -107,9 +91,10 @@ export async function run(ctx) {
   const peer = runJson(ctx.python, [peerFile, file, repeats], 'pandas read');
   const peerPeak = runJson(ctx.python, [peerFile, file, '1'], 'pandas read').maxRssKB;
   const out = [];
+  const envs = productEnvironments(bundle);
   for (const [label, env] of [
-    ['', {}],
-    [', malloc hugepages (GLIBC_TUNABLES)', { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' }],
+    ...(envs.cli ? [[', as the CLI reads (huge pages)', envs.cli]] : []),
+    [', no huge pages (as in the editor, a worker thread)', envs.plain],
   ]) {
     const ours = runJson(process.execPath, ['--expose-gc', childFile, bundle, file, repeats], 'our read', env);
     const oursPeak = runJson(process.execPath, [childFile, bundle, file, '1'], 'our read', env).maxRssKB;

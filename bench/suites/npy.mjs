@@ -11,15 +11,12 @@
 // page cache is warm for both; peak memory is each process's max RSS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { join } from 'node:path';
+import { bundleReader, productEnvironments } from '../lib/reader-bundle.mjs';
 
 export const title = 'NumPy .npy arrays';
 export const notes = [
-  'Ours opens the file through the array entry point (header parsed and checked, data size verified) and reads the whole array: 16 MiB positional reads straight into the buffer that becomes the Float32Array, no conversion pass. The peer is `numpy.load` in /usr/bin/python3. The chunked case streams 1M-row chunks (16 MB each) and sums them, against `numpy.load(mmap_mode="r")` copying the same slices; it shows memory staying at one chunk. numpy madvises its large allocations for transparent huge pages; Node cannot, so a fresh 400 MB buffer is faulted in 4 KiB pages. The second row runs our reader with glibc asked to do the same (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, an environment variable read when the process starts), the condition numpy always runs under.',
+  'Ours opens the file through the array entry point (header parsed and checked, data size verified) and reads the whole array: 4 MiB positional reads, four in flight, straight into the buffer that becomes the Float32Array, no conversion pass. The peer is `numpy.load` in /usr/bin/python3. numpy madvises its large allocations for transparent huge pages; Node cannot, but glibc does it for malloc when a tunable is set at process start, so the CLI runs its reading commands in a process started with it (src/data/hugePages.ts; the row "as the CLI reads" runs the reader under the environment that module gives). The row without huge pages is the editor today: its reader runs in a worker thread of the extension host, whose environment VS Code sets, and a fresh 400 MB buffer is faulted in 4 KiB pages, each first touch costing microseconds on this VM. The chunked case streams 1M-row chunks (16 MB each) and sums them, against `numpy.load(mmap_mode="r")` copying the same slices; it shows memory staying at one chunk.',
 ];
 
 function generate(python, dir, rows) {
@@ -43,19 +40,6 @@ del m
   return file;
 }
 
-async function bundleReader(workDir) {
-  const outfile = join(workDir, 'arrays-reader.cjs');
-  await build({
-    stdin: { contents: "export { openArrayFile, readArrays } from './src/data/arrays/index.ts';", resolveDir: root, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
-}
 
 const CHILD = `
 const { openArrayFile } = require(process.argv[2]);
@@ -109,16 +93,11 @@ for _ in range(repeats):
 print(json.dumps({"seconds": best, "check": check, "maxRssKB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 `;
 
-function runJson(cmd, args, what, env) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env: { ...process.env, ...env } });
+function runJson(cmd, args, what, env = process.env) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20, env });
   if (r.status !== 0) throw new Error(`npy bench: ${what} failed`);
   return JSON.parse(r.stdout);
 }
-
-// glibc's malloc asked to madvise(MADV_HUGEPAGE) its large mappings, as numpy's allocator
-// does for every array of 4 MiB or more. Where first touches of fresh memory are expensive
-// (this VM: several microseconds per 4 KiB page), it decides who wins a whole-file read.
-const HUGE = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
 
 export async function run(ctx) {
   const rows = ctx.quick ? 2_500_000 : 25_000_000;
@@ -133,12 +112,13 @@ export async function run(ctx) {
   spawnSync('cat', [file], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache
   const repeats = ctx.quick ? '5' : '4';
   const ourRun = (mode, env, n) => runJson(process.execPath, ['--expose-gc', childFile, bundle, file, name, mode, n], `our ${mode} read`, env);
-  const peerRun = (mode, n) => runJson(ctx.python, [peerFile, file, mode, n], `numpy ${mode} read`, {});
+  const peerRun = (mode, n) => runJson(ctx.python, [peerFile, file, mode, n], `numpy ${mode} read`);
   const out = [];
+  const envs = productEnvironments(bundle);
   const cases = [
-    { mode: 'whole', env: {}, label: 'read whole' },
-    { mode: 'whole', env: HUGE, label: 'read whole, malloc hugepages (GLIBC_TUNABLES)' },
-    { mode: 'chunks', env: {}, label: '1M-row chunks, one reused buffer' },
+    ...(envs.cli ? [{ mode: 'whole', env: envs.cli, label: 'read whole, as the CLI reads (huge pages)' }] : []),
+    { mode: 'whole', env: envs.plain, label: 'read whole, no huge pages (as in the editor, a worker thread)' },
+    { mode: 'chunks', env: envs.cli ?? envs.plain, label: '1M-row chunks, one reused buffer' },
   ];
   for (const { mode, env, label } of cases) {
     const ours = ourRun(mode, env, repeats);

@@ -2,7 +2,9 @@
 /**
  * `loss-lens`: the kernels, readers and linter from a terminal or CI.
  */
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { hugePagesEnvironment } from '../data/hugePages.js';
 import { runEval } from './eval.js';
 import { runCatalog } from './catalog.js';
 import { runArrays } from './arrays.js';
@@ -79,7 +81,36 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+/**
+ * The reading commands (`arrays --stats` reads whole tables, `curves` builds long series) run
+ * in a child process started with glibc's huge-page tunable (see data/hugePages.ts): one extra
+ * process start, against first touches of fresh memory that on some machines cost more than
+ * the read itself. Undefined when this process should do the work itself.
+ */
+function inHugePagesProcess(argv: string[]): Promise<number> | undefined {
+  const [command, ...rest] = argv;
+  const reads = command === 'curves' || (command === 'arrays' && rest.includes('--stats'));
+  const script = process.argv[1];
+  if (!reads || script === undefined) return undefined;
+  const env = hugePagesEnvironment();
+  if (env === undefined) return undefined; // also in the child: its tunable is set
+  return new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, script, ...argv], { stdio: 'inherit', env });
+    // Ctrl-C reaches the child too (same process group); it stops its read and reports.
+    const ignore = () => undefined;
+    process.on('SIGINT', ignore);
+    child.once('error', () => {
+      process.off('SIGINT', ignore);
+      resolve(main(argv)); // could not start a process: read here instead
+    });
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', ignore);
+      resolve(code ?? (signal === 'SIGINT' ? 130 : 1));
+    });
+  });
+}
+
+(inHugePagesProcess(process.argv.slice(2)) ?? main(process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

@@ -30,6 +30,8 @@ const bundles = [
   { ...node, entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   { ...node, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
+  // The CSV range worker, started by the readers of every bundle above from beside it.
+  { ...node, entryPoints: ['src/data/arrays/csv-worker.ts'], outfile: 'dist/csv-worker.js' },
   { ...node, entryPoints: ['src/kernels/index.ts'], outfile: 'dist/kernels.js' },
   {
     bundle: true,

@@ -1,5 +1,5 @@
-// The array readers bundled by esbuild as the extension and the CLI bundle them, for the reader
-// suites' child processes, and the environment the product starts its reading processes with.
+// The array readers bundled by esbuild as the extension and the CLI bundle them (with the CSV
+// range worker beside them), for the reader suites' child processes, and the environment the product starts its reading processes with.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,8 @@ export async function bundleReader(workDir) {
     outfile,
     logLevel: 'warning',
   });
+  // The CSV range worker beside it, as dist/csv-worker.js is beside every product bundle.
+  await build({ entryPoints: [join(root, 'src/data/arrays/csv-worker.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(workDir, 'csv-worker.js'), logLevel: 'warning' });
   return outfile;
 }
 

@@ -17,8 +17,10 @@
  * DataError with the line and the column.
  */
 import { extname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { DataError, checkCancelled, type ReadOptions } from '../errors.js';
 import { DecimalScanner } from './decimal.js';
+import { csvWorkerScript } from './csv-worker-script.js';
 import { FileSource } from './source.js';
 import { BOOLEAN_WORDS, type Column, INFINITY_WORDS, LineMap, MISSING_WORDS, type Table, TextBuilder } from './table.js';
 
@@ -27,6 +29,11 @@ export interface CsvReadOptions extends ReadOptions {
   delimiter?: string;
   /** Whether the first record names the columns; default: detected. */
   header?: boolean;
+  /**
+   * Files at least this large, when all their columns are numeric, are parsed in two halves at
+   * once, the second by a worker thread (see RangeParse); default 32 MiB. Infinity: one thread.
+   */
+  parallelFrom?: number;
 }
 
 /** Bytes read per step. */
@@ -46,12 +53,19 @@ const TEXT = 1;
 /** Reads a CSV or TSV file into a table. */
 export async function readCsv(path: string, options: CsvReadOptions = {}): Promise<Table> {
   const source = await FileSource.open(path);
+  let secondHalf: RangeParse | undefined;
+  // Cancelling stops the worker too; the wait for its records then ends at once.
+  const stopSecondHalf = () => secondHalf?.stop();
+  options.signal?.addEventListener('abort', stopSecondHalf, { once: true });
   try {
     const isTsv = extname(path).toLowerCase() === '.tsv' || extname(path).toLowerCase() === '.tab';
     const parser = new CsvTableParser(path, source.size, options.delimiter ?? (isTsv ? '\t' : undefined), options.header, isTsv ? 'tsv' : 'csv');
     let buffer = new Uint8Array(Math.min(READ_BYTES, Math.max(source.size, 1)));
     let held = 0; // bytes of an incomplete record kept at the front
     let position = 0;
+    // Where this thread stops to take the records a worker parsed from there (see RangeParse).
+    let split = source.size;
+    let triedSplit = false;
     while (position < source.size || held > 0) {
       checkCancelled(path, options.signal);
       if (held === buffer.length) {
@@ -61,7 +75,7 @@ export async function readCsv(path: string, options: CsvReadOptions = {}): Promi
         bigger.set(buffer);
         buffer = bigger;
       }
-      const n = Math.min(buffer.length - held, source.size - position);
+      const n = Math.min(buffer.length - held, split - position, triedSplit ? Infinity : FIRST_READ);
       if (n > 0) await source.read(position, n, buffer.subarray(held, held + n));
       position += n;
       const end = held + n;
@@ -70,10 +84,134 @@ export async function readCsv(path: string, options: CsvReadOptions = {}): Promi
       if (final && consumed < end) throw parser.recordTooLong();
       buffer.copyWithin(0, consumed, end);
       held = end - consumed;
+      if (!triedSplit && !final) {
+        triedSplit = true;
+        secondHalf = await RangeParse.start(source, parser, position, options.parallelFrom ?? PARALLEL_FROM);
+        if (secondHalf) split = secondHalf.start;
+      }
+      if (position === split && split < source.size) {
+        // The worker's records continue this parse exactly when it stopped at a record boundary
+        // with every column still numeric; otherwise this thread reads on from here itself.
+        const part = held === 0 && parser.allColumnsNumeric ? await secondHalf!.result() : undefined;
+        secondHalf!.stop();
+        if (part) {
+          parser.appendRows(part);
+          position = part.stoppedAt;
+        }
+        split = source.size;
+      }
       options.onProgress?.(position, source.size);
       if (final) break;
     }
     return parser.finish();
+  } finally {
+    options.signal?.removeEventListener('abort', stopSecondHalf);
+    secondHalf?.stop();
+    await source.close();
+  }
+}
+
+const PARALLEL_FROM = 32 << 20;
+/** The first read: enough for the header and the first rows, so a worker can start early. */
+const FIRST_READ = 64 * 1024;
+
+/** Plain numeric records parsed from one range of a file by a continuation parser. */
+export interface PlainRows {
+  rows: number;
+  /** One column per field, `rows` long. */
+  values: Float64Array[];
+  /** Per column: 1 while every value was written as an integer. */
+  integral: Uint8Array;
+  /** File offset of the first record not taken (the range's end when all were). */
+  stoppedAt: number;
+}
+
+/** What a range worker is asked to parse (see csv-worker.ts). */
+export interface PlainRangeJob {
+  file: string;
+  start: number;
+  end: number;
+  width: number;
+  delimiter: number;
+  capacity: number;
+}
+
+/**
+ * The second half of a large file of plain numbers, parsed by a worker thread while this one
+ * parses the first. Speculative and exact: the worker takes only records of plain numbers, one
+ * per line (no quotes, so a newline cannot be inside a field), and stops at the first other
+ * record, which this thread then parses with everything else from there on. Its records are
+ * used only if this thread's parse reaches the split point at a record boundary with every
+ * column still numeric; the result is the same table, message and line numbers as one thread.
+ */
+class RangeParse {
+  private readonly done: Promise<PlainRows | undefined>;
+
+  private constructor(
+    readonly start: number,
+    private readonly worker: Worker,
+  ) {
+    this.done = new Promise((resolve) => {
+      worker.once('message', (m: PlainRows | { error: string }) => resolve('error' in m ? undefined : m));
+      worker.once('error', () => resolve(undefined));
+      worker.once('exit', () => resolve(undefined));
+    });
+  }
+
+  /** A worker on the second half, once the header is known; undefined when not worth it or not possible. */
+  static async start(source: FileSource, parser: CsvTableParser, readSoFar: number, parallelFrom: number): Promise<RangeParse | undefined> {
+    const shape = parser.plainShape();
+    const script = csvWorkerScript();
+    if (!shape || !script || source.size < parallelFrom) return undefined;
+    // The split: just after the first newline past the middle.
+    const middle = Math.floor(source.size / 2);
+    const probe = await source.read(middle, Math.min(1 << 16, source.size - middle));
+    const newline = probe.indexOf(NL);
+    if (newline < 0) return undefined;
+    const start = middle + newline + 1;
+    if (start <= readSoFar || start >= source.size) return undefined;
+    const job: PlainRangeJob = { file: source.file, start, end: source.size, width: shape.width, delimiter: shape.delimiter, capacity: Math.min(MAX_INITIAL_ROWS, Math.ceil(((source.size - start) / shape.bytesPerRow) * 1.05) + 16) };
+    try {
+      return new RangeParse(start, new Worker(script, { workerData: job }));
+    } catch {
+      return undefined;
+    }
+  }
+
+  result(): Promise<PlainRows | undefined> {
+    return this.done;
+  }
+
+  stop(): void {
+    void this.worker.terminate();
+  }
+}
+
+/**
+ * Parses the plain numeric records of [job.start, job.end) until the first other one (the
+ * range worker's job; see RangeParse). Reads in the same 4 MiB steps as readCsv.
+ */
+export async function parsePlainRange(job: PlainRangeJob): Promise<PlainRows> {
+  const source = await FileSource.open(job.file);
+  try {
+    const parser = CsvTableParser.continuation(job.file, job.width, job.delimiter, job.capacity);
+    const buffer = new Uint8Array(Math.min(READ_BYTES, Math.max(job.end - job.start, 1)));
+    let held = 0;
+    let position = job.start;
+    let stoppedAt = job.start;
+    while (position < job.end) {
+      const n = Math.min(buffer.length - held, job.end - position);
+      await source.read(position, n, buffer.subarray(held, held + n));
+      position += n;
+      const end = held + n;
+      const limit = buffer.lastIndexOf(NL, end - 1) + 1; // whole lines only
+      const taken = limit > 0 ? parser.plainOnly(buffer, 0, limit) : 0;
+      stoppedAt = position - end + taken;
+      if (taken < limit || limit === 0) break; // a record that is not plain (or a line longer than the buffer)
+      buffer.copyWithin(0, taken, end);
+      held = end - taken;
+    }
+    return { ...parser.takeRows(), stoppedAt };
   } finally {
     await source.close();
   }
@@ -120,6 +258,57 @@ export class CsvTableParser {
       throw new DataError(file, `delimiter must be one character other than a quote or newline, not ${JSON.stringify(delimiter)}`);
     }
     this.delimiter = delimiter === undefined ? -1 : delimiter.charCodeAt(0);
+  }
+
+  /** A parser for records further into a file whose columns are known to be numeric (for {@link parsePlainRange}). */
+  static continuation(file: string, width: number, delimiter: number, capacity: number): CsvTableParser {
+    const p = new CsvTableParser(file, 0, String.fromCharCode(delimiter), false, 'csv');
+    p.names = Array.from({ length: width }, (_, k) => String(k));
+    p.width = width;
+    p.kinds = new Uint8Array(width);
+    p.integral = new Uint8Array(width).fill(1);
+    p.sawNumber = new Uint8Array(width);
+    p.texts = new Array(width).fill(undefined);
+    p.capacity = capacity;
+    p.values = p.names.map(() => new Float64Array(capacity));
+    p.allNumeric = true;
+    p.atStart = false;
+    return p;
+  }
+
+  /** True once the header is read while every column is numeric. */
+  get allColumnsNumeric(): boolean {
+    return this.names !== undefined && this.allNumeric;
+  }
+
+  /** What a continuation parser needs, when the columns are known and all numeric. */
+  plainShape(): { width: number; delimiter: number; bytesPerRow: number } | undefined {
+    if (!this.allColumnsNumeric) return undefined;
+    return { width: this.width, delimiter: this.delimiter, bytesPerRow: this.bytesPerRow };
+  }
+
+  /** Plain records of b[i, limit) (whole lines), as many as fit; returns where it stopped. */
+  plainOnly(b: Uint8Array, i: number, limit: number): number {
+    return this.plainRecords(b, i, limit);
+  }
+
+  /** The rows parsed so far, for a continuation parser's caller. */
+  takeRows(): Omit<PlainRows, 'stoppedAt'> {
+    return { rows: this.rows, values: this.values.map((v) => v.subarray(0, this.rows)), integral: this.integral };
+  }
+
+  /** Appends a continuation parser's rows, which come right after the records parsed so far. */
+  appendRows(part: PlainRows): void {
+    if (part.rows === 0) return;
+    while (this.rows + part.rows > this.capacity) this.grow();
+    for (let c = 0; c < this.width; c++) {
+      this.values[c]!.set(part.values[c]!, this.rows);
+      if (part.integral[c] === 0) this.integral[c] = 0;
+      this.sawNumber[c] = 1;
+    }
+    this.lines.note(this.rows, this.line);
+    this.line += part.rows;
+    this.rows += part.rows;
   }
 
   /** The error for a record that never ends. */
@@ -181,6 +370,9 @@ export class CsvTableParser {
     const lines = this.lines;
     return { file: this.file, format: this.format, rows, columns, locate: (row: number) => ({ line: lines.line(row) }) };
   }
+
+  /** Bytes of the first record, from which the rows of a range are estimated. */
+  private bytesPerRow = 1;
 
   /** True while every column is numeric (a text cell turns it off for good). */
   private allNumeric = false;
@@ -247,6 +439,7 @@ export class CsvTableParser {
     this.texts = new Array(this.width).fill(undefined);
     // Rows expected from the size of this record; corrected by doubling if wrong.
     const perRow = Math.max(next - i, 2 * this.width);
+    this.bytesPerRow = perRow;
     this.capacity = Math.min(MAX_INITIAL_ROWS, Math.ceil((this.fileSize / perRow) * 1.05) + 16);
     this.values = names.map(() => new Float64Array(this.capacity));
     this.allNumeric = true;

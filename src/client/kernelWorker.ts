@@ -3,12 +3,13 @@
  * time per id, cancellable (a cancelled job's worker is terminated and restarted lazily, since
  * a running kernel cannot be interrupted from outside).
  */
-import { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import type { EvalAnswer, EvalRequest } from '../kernels/evaluate.js';
 import type { WorkerJob, WorkerResult } from '../worker/worker.js';
+import { sendTo, startWorkerProcess } from './workerProcess.js';
 
 export class KernelWorker {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (a: EvalAnswer) => void; reject: (e: Error) => void }>();
 
@@ -22,7 +23,7 @@ export class KernelWorker {
       this.pending.set(id, { resolve, reject });
       signal?.addEventListener('abort', () => this.restart(new Error('cancelled')), { once: true });
       const job: WorkerJob = { id, request };
-      worker.postMessage(job);
+      sendTo(worker, job);
     });
   }
 
@@ -30,9 +31,9 @@ export class KernelWorker {
     this.restart(new Error('kernel worker disposed'));
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.scriptPath);
+    const worker = startWorkerProcess(this.scriptPath);
     worker.on('message', (result: WorkerResult) => {
       if (!('answer' in result)) return;
       const p = this.pending.get(result.id);
@@ -51,7 +52,7 @@ export class KernelWorker {
   private restart(reason: Error): void {
     const worker = this.worker;
     this.worker = undefined;
-    void worker?.terminate();
+    worker?.kill();
     for (const p of this.pending.values()) p.reject(reason);
     this.pending.clear();
   }

@@ -1,13 +1,14 @@
 /**
- * The extension host's handle on the training-runs session in a worker thread (dist/worker.js):
+ * The extension host's handle on the training-runs session in the worker process (dist/worker.js):
  * discovery and log parsing happen there, so a 10 GB event file never blocks the editor. Each
  * call can report progress and be cancelled (the worker stops between chunks and keeps what
  * it had read). A worker that dies is restarted, and its session reopened, on the next call.
  */
-import { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import type { Series } from '../data/logs/series.js';
 import type { RunsSessionOptions, RunsSnapshot } from '../data/runs/session.js';
 import type { ArrayListing, RunsCommand, RunsResult, WorkerJob, WorkerResult } from '../worker/worker.js';
+import { sendTo, startWorkerProcess } from './workerProcess.js';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -21,7 +22,7 @@ interface Pending {
 }
 
 export class RunsWorker {
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private nextId = 1;
   private options: RunsSessionOptions | undefined;
   private readonly pending = new Map<number, Pending>();
@@ -56,7 +57,7 @@ export class RunsWorker {
   dispose(): void {
     const worker = this.worker;
     this.worker = undefined;
-    void worker?.terminate();
+    worker?.kill();
     this.failAll(new Error('runs worker disposed'));
   }
 
@@ -66,14 +67,14 @@ export class RunsWorker {
     const id = this.nextId++;
     return new Promise<RunsResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress: options.onProgress });
-      options.signal?.addEventListener('abort', () => worker.postMessage({ cancel: id } satisfies WorkerJob), { once: true });
-      worker.postMessage({ id, runs: command } satisfies WorkerJob);
+      options.signal?.addEventListener('abort', () => sendTo(worker, { cancel: id } satisfies WorkerJob), { once: true });
+      sendTo(worker, { id, runs: command } satisfies WorkerJob);
     });
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.scriptPath);
+    const worker = startWorkerProcess(this.scriptPath);
     worker.on('message', (result: WorkerResult) => {
       const p = this.pending.get(result.id);
       if (!p) return;
@@ -91,10 +92,10 @@ export class RunsWorker {
       this.failAll(e);
     };
     worker.on('error', lost);
-    worker.on('exit', (code) => lost(new Error(`runs worker exited (code ${code})`)));
+    worker.on('exit', (code, signal) => lost(new Error(`runs worker exited (${signal ?? `code ${code}`})`)));
     this.worker = worker;
     // A restarted worker gets the session back (it re-reads on the next scan).
-    if (this.options) worker.postMessage({ id: 0, runs: { op: 'open', options: this.options } } satisfies WorkerJob);
+    if (this.options) sendTo(worker, { id: 0, runs: { op: 'open', options: this.options } } satisfies WorkerJob);
     return worker;
   }
 

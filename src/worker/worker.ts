@@ -1,6 +1,7 @@
 /**
- * The worker thread: runs loss evaluations and training-log reading off the extension host's
- * thread. Two kinds of job share the protocol:
+ * The worker: runs loss evaluations and training-log reading outside the extension host, as a
+ * child process (see client/workerProcess.ts) or a worker thread; the protocol is the same on
+ * both. Two kinds of job share it:
  *   - `{id, request}` evaluates a loss; answers `{id, answer}`, float64 results as transferred
  *     buffers. A running kernel cannot be interrupted; its client terminates the worker.
  *   - `{id, runs}` drives the worker's {@link RunsSession} (scan, files changed, one series);
@@ -68,7 +69,7 @@ async function runCommand(id: number, command: RunsCommand): Promise<WorkerResul
     const now = Date.now();
     if (now - lastPost < 100 && done !== total) return;
     lastPost = now;
-    parentPort!.postMessage({ id, progress: [done, total] } satisfies WorkerResult);
+    post({ id, progress: [done, total] });
   };
   try {
     const read = { signal: controller.signal, onProgress };
@@ -100,7 +101,13 @@ async function listArrays(path: string): Promise<ArrayListing> {
   }
 }
 
-parentPort?.on('message', (job: WorkerJob) => {
+/** To the client: over the thread port (buffers transferred) or the process channel (copied). */
+function post(result: WorkerResult, transfer: ArrayBuffer[] = []): void {
+  if (parentPort) parentPort.postMessage(result, transfer);
+  else process.send?.(result);
+}
+
+function onJob(job: WorkerJob): void {
   if ('cancel' in job) {
     reads.get(job.cancel)?.abort();
     return;
@@ -110,11 +117,17 @@ parentPort?.on('message', (job: WorkerJob) => {
       const result = await runCommand(job.id, job.runs);
       const transfer = result && 'runs' in result && result.runs && 'steps' in result.runs ? [result.runs.steps.buffer, result.runs.values.buffer, result.runs.wallTimes.buffer] : [];
       // Series arrays are copies (see below), so transferring them leaves the session intact.
-      parentPort!.postMessage(result, transfer as ArrayBuffer[]);
+      post(result, transfer as ArrayBuffer[]);
     });
     return;
   }
   const answer = evaluate(job.request);
-  const result: WorkerResult = { id: job.id, answer };
-  parentPort!.postMessage(result, transferList(answer));
-});
+  post({ id: job.id, answer }, transferList(answer));
+}
+
+if (parentPort) parentPort.on('message', onJob);
+else if (process.send) {
+  process.on('message', (job) => onJob(job as WorkerJob));
+  // The extension host went away (or closed the channel): nothing is left to answer.
+  process.on('disconnect', () => process.exit(0));
+}

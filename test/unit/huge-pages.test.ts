@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { startWorkerProcess } from '../../src/client/workerProcess.js';
 import { HUGE_PAGES_TUNABLE, hugePagesEnvironment, transparentHugePagesMode } from '../../src/data/hugePages.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -79,5 +80,29 @@ describe('loss-lens reading commands', () => {
     const listing = runCli(['arrays', '--format', 'json', csv]);
     assert.equal(listing.status, 0, listing.stderr);
     assert.deepEqual(listing.processes, [null]);
+  });
+});
+
+describe("the editor's worker process", () => {
+  test('starts with the tunable where it helps, as plain Node, with the structured-clone channel', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loss-lens-huge-'));
+    try {
+      const script = join(dir, 'echo.js');
+      writeFileSync(script, "process.on('message', (m) => { process.send({ got: m, tunables: process.env.GLIBC_TUNABLES ?? null, electron: process.env.ELECTRON_RUN_AS_NODE }); process.disconnect(); });");
+      const child = startWorkerProcess(script);
+      const reply = await new Promise<{ got: { a: Float64Array }; tunables: string | null; electron: string }>((resolve, reject) => {
+        child.once('message', (m) => resolve(m as never));
+        child.once('error', reject);
+        child.send({ a: new Float64Array([1.5, -2]) });
+      });
+      assert.ok(reply.got.a instanceof Float64Array);
+      assert.deepEqual([...reply.got.a], [1.5, -2]);
+      assert.equal(reply.electron, '1');
+      const expected = hugePagesEnvironment()?.GLIBC_TUNABLES ?? process.env.GLIBC_TUNABLES ?? null;
+      assert.equal(reply.tunables, expected);
+      if (process.platform === 'linux' && transparentHugePagesMode() === 'madvise' && process.env.GLIBC_TUNABLES === undefined) assert.equal(reply.tunables, HUGE_PAGES_TUNABLE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

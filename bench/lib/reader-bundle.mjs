@@ -28,14 +28,14 @@ export async function bundleReader(workDir) {
 }
 
 /**
- * The two environments a reader runs under in the product: the CLI's reading commands
- * (`arrays --stats`, `curves`) start a process with glibc's huge-page tunable where that helps
- * (src/data/hugePages.ts decides, as here); the editor's worker thread lives in the extension
- * host, whose environment is VS Code's. `cli` is undefined when the CLI would not re-execute.
+ * The environment Loss Lens starts its reading processes with (the editor's worker process and
+ * the CLI's reading commands): glibc's huge-page tunable where src/data/hugePages.ts, asked
+ * here as it is there, says it helps; `reading` is undefined where it would not be set. `plain`
+ * is a Node process as started by default, for comparison.
  */
 export function productEnvironments(bundle) {
   const { hugePagesEnvironment } = createRequire(import.meta.url)(bundle);
-  const base = { ...process.env };
-  delete base.GLIBC_TUNABLES;
-  return { cli: hugePagesEnvironment(base), plain: base };
+  const plain = { ...process.env };
+  delete plain.GLIBC_TUNABLES;
+  return { reading: hugePagesEnvironment(plain), plain };
 }

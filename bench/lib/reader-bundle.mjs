@@ -7,21 +7,17 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Bundles `contents` (TypeScript re-exports from the repo root) as the product bundles it. */
+export async function bundleModule(outfile, contents) {
+  await build({ stdin: { contents, resolveDir: root, loader: 'ts' }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
+  return outfile;
+}
+
 export async function bundleReader(workDir) {
-  const outfile = join(workDir, 'arrays-reader.cjs');
-  await build({
-    stdin: {
-      contents: "export { openArrayFile, readArrays } from './src/data/arrays/index.ts'; export { hugePagesEnvironment } from './src/data/hugePages.ts';",
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
+  const outfile = await bundleModule(
+    join(workDir, 'arrays-reader.cjs'),
+    "export { openArrayFile, readArrays } from './src/data/arrays/index.ts'; export { hugePagesEnvironment } from './src/data/hugePages.ts';",
+  );
   // The CSV range worker beside it, as dist/csv-worker.js is beside every product bundle.
   await build({ entryPoints: [join(root, 'src/data/arrays/csv-worker.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(workDir, 'csv-worker.js'), logLevel: 'warning' });
   return outfile;

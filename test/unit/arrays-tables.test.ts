@@ -185,6 +185,20 @@ describe('CSV fast path and int64 columns', () => {
     assert.equal(tableArrays(big)[0]!.dtype, 'float64', 'an integer column beyond 2^53 stays float64 rather than round');
   });
 
+  test('in-place int64 conversion: converts the column buffer, or leaves every double as it was', () => {
+    const vals = [0, 1, -1, 2 ** 31, -(2 ** 31), 2 ** 32, -(2 ** 32) - 1, 2 ** 53 - 1, -(2 ** 53) + 1, 123456789012];
+    const t = parseInPieces(Buffer.from(`a\n${vals.join('\n')}\n`), []);
+    const [a] = tableArrays(t, { inPlace: true });
+    assert.equal(a!.dtype, 'int64');
+    assert.equal(a!.data.buffer, column(t, 'a').values.buffer, 'the column buffer itself becomes the tensor');
+    assert.deepEqual(Array.from(a!.data as BigInt64Array), vals.map((v) => BigInt(v)));
+    // An unsafe integer after many converted slots: they are all turned back into their doubles.
+    const late = parseInPieces(Buffer.from(`a\n${vals.join('\n')}\n9007199254740993\n`), []);
+    const [b] = tableArrays(late, { inPlace: true });
+    assert.equal(b!.dtype, 'float64');
+    assert.deepEqual(Array.from(b!.data as Float64Array), [...vals, 9007199254740992]);
+  });
+
   test('chunks with a reused buffer yield the same rows and share one buffer', async () => {
     const f = await openArrayFile(fixture('npy/f32_c.npy'));
     const want = numbers(await f.read('f32_c'));

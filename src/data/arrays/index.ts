@@ -276,11 +276,10 @@ export function tableArrays(table: Table, { inPlace = false }: { inPlace?: boole
     if (used.has(i)) return;
     if (c.kind === 'numeric') {
       const shape = [rows, ...(c.rowShape ?? (c.width === 1 ? [] : [c.width]))];
-      if (c.integral && c.values.length > 0 && allSafeIntegers(c.values)) {
-        // In place when allowed: an int64 is as wide as a float64, and each slot is read before
-        // it is written, so the column's own buffer becomes the tensor (no second 8-byte array).
-        const data = inPlace ? new BigInt64Array(c.values.buffer, c.values.byteOffset, c.values.length) : new BigInt64Array(c.values.length);
-        setInt64(data, c.values, 0, 1);
+      // In place when allowed: an int64 is as wide as a float64, and each slot is read before
+      // it is written, so the column's own buffer becomes the tensor (no second 8-byte array).
+      const data = !c.integral || c.values.length === 0 ? undefined : inPlace ? int64InPlace(c.values) : allSafeIntegers(c.values) ? int64Copy(c.values) : undefined;
+      if (data !== undefined) {
         out.push({ name: c.name, file: table.file, shape, dtype: 'int64', data, stored: 'int64', zeroCopy: false });
       } else {
         out.push({ name: c.name, file: table.file, shape, dtype: 'float64', data: c.values, stored: 'float64', zeroCopy: false });
@@ -314,6 +313,40 @@ function setInt64(out: BigInt64Array, values: Float64Array, at: number, stride: 
     words[o + lo] = (v - high * 4294967296) | 0;
     words[o + hi] = high | 0;
   }
+}
+
+function int64Copy(values: Float64Array): BigInt64Array {
+  const data = new BigInt64Array(values.length);
+  setInt64(data, values, 0, 1);
+  return data;
+}
+
+/**
+ * The column's own buffer as int64 when every value is a safe integer, in one pass (checking
+ * first and converting after costs a second pass over tens of millions of labels); otherwise
+ * the column is left as it was (the slots converted so far are turned back) and undefined.
+ */
+function int64InPlace(values: Float64Array): BigInt64Array | undefined {
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const lo = HOST_LITTLE_ENDIAN ? 0 : 1;
+  const hi = 1 - lo;
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r]!;
+    const small = v | 0;
+    if (small === v) {
+      words[2 * r + lo] = small;
+      words[2 * r + hi] = small >> 31;
+    } else if (Number.isSafeInteger(v)) {
+      const high = Math.floor(v / 4294967296);
+      words[2 * r + lo] = (v - high * 4294967296) | 0;
+      words[2 * r + hi] = high | 0;
+    } else {
+      // Not an int64 column after all: restore the doubles (exact for safe integers).
+      for (let i = 0; i < r; i++) values[i] = words[2 * i + hi]! * 4294967296 + (words[2 * i + lo]! >>> 0);
+      return undefined;
+    }
+  }
+  return new BigInt64Array(values.buffer, values.byteOffset, values.length);
 }
 
 /** True when every value converts to int64 exactly (the integral flag says so; this makes sure). */

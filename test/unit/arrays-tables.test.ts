@@ -270,6 +270,33 @@ describe('decimal conversion', () => {
     scanner.scan(b, 0, b.length);
     assert.equal(scanner.end, 1, 'an exponent without digits is not part of the number');
   });
+
+  test('digits read four at a time stop at the bytes around the digits in ASCII, at the limit, at any offset', () => {
+    // '/' and ':' sit just below and above '0'..'9'; '?' and 0xff test the carry checks.
+    for (const stop of ['/', ':', ';', '?', '@', ' ', ',', '\xff', '\x00']) {
+      for (const [text, value, length] of [
+        ['12345678', 12345678, 8],
+        ['1234', 1234, 4],
+        ['123', 123, 3],
+        ['0.12345678', 0.12345678, 10],
+        ['3.1415', 3.1415, 6],
+        ['3.141', 3.141, 5],
+        ['0.000012345', 0.000012345, 11],
+        ['123456789012.5', 123456789012.5, 14],
+      ] as const) {
+        for (const offset of [0, 1, 3]) {
+          // A byte buffer at an odd offset into a larger one, as the reader's buffers are.
+          const whole = Buffer.from('x'.repeat(offset) + text + stop + '9999', 'latin1');
+          const b = new Uint8Array(whole.buffer, whole.byteOffset + offset, whole.length - offset);
+          assert.ok(Object.is(scanner.scan(b, 0, b.length), value), `${text}${stop}`);
+          assert.equal(scanner.end, length, `${text}${stop} ends before the stop byte`);
+          // The limit cuts the number even where the bytes go on.
+          assert.ok(Object.is(scanner.scan(b, 0, length - 1), Number(text.slice(0, length - 1))), `${text} cut by the limit`);
+          assert.equal(scanner.end, length - 1);
+        }
+      }
+    }
+  });
 });
 
 describe('JSON tables', () => {

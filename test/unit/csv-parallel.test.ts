@@ -82,6 +82,9 @@ describe('CSV parsed in two halves', () => {
     const t = (result as { table: ReturnType<typeof picture> }).table;
     assert.equal(t.lines[19999], 20001);
     assert.deepEqual(t.columns.map((c) => c.kind === 'numeric' && c.integral), [true, false, true]);
+    // The worker wrote its rows straight into the first thread's (shared) columns.
+    const direct = await readCsv(csvFile('target,pred,offset\n' + plainRows(0, 20000)), { parallelFrom: 1 });
+    assert.ok(direct.columns.every((c) => c.kind === 'numeric' && c.values.buffer instanceof SharedArrayBuffer));
     // Integers in the first half only: the second half's decimals make the column float.
     const late = await sameBothWays('k\n' + Array.from({ length: 30000 }, (_, r) => (r < 20000 ? `${r}\n` : `${r}.5\n`)).join(''));
     assert.ok(late.workerRan);
@@ -103,6 +106,22 @@ describe('CSV parsed in two halves', () => {
       assert.ok(workerRan, JSON.stringify(tail));
       assert.ok('table' in result, JSON.stringify(result));
     }
+  });
+
+  test('rows estimated wrong from the first bytes: the first thread outgrows its share, the worker fills its own', async () => {
+    const long = (from: number, count: number) => Array.from({ length: count }, (_, r) => `${(from + r) % 10},${((from + r) * 0.123456789).toFixed(9)},${from + r}000000\n`).join('');
+    const short = (from: number, count: number) => Array.from({ length: count }, (_, r) => `${(from + r) % 10},${r % 7},${r % 3}\n`).join('');
+    // The first 64 KiB has long rows, the rest of the first half short ones: far more rows
+    // before the split than estimated; the second half is long rows again.
+    const outgrown = await sameBothWays('a,b,c\n' + long(0, 2500) + short(0, 60000) + long(2500, 20000));
+    assert.ok(outgrown.workerRan);
+    assert.ok('table' in outgrown.result && outgrown.result.table.rows === 82500);
+    // Long rows only in the first 64 KiB and the rest short: both estimates are far too low;
+    // the worker stops when its share is full and the first thread parses the rest.
+    const overflowed = await sameBothWays('a,b,c\n' + long(0, 2500) + short(0, 267500));
+    assert.ok(overflowed.workerRan);
+    assert.ok('table' in overflowed.result && overflowed.result.table.rows === 270000);
+    assert.equal(overflowed.result.table.lines[269999], 270001);
   });
 
   test('a quoted field holding newlines across the split point', async () => {

@@ -86,18 +86,19 @@ export async function readCsv(path: string, options: CsvReadOptions = {}): Promi
       held = end - consumed;
       if (!triedSplit && !final) {
         triedSplit = true;
-        secondHalf = await RangeParse.start(source, parser, position, options.parallelFrom ?? PARALLEL_FROM);
+        secondHalf = await RangeParse.start(source, parser, position, position - held, options.parallelFrom ?? PARALLEL_FROM);
         if (secondHalf) split = secondHalf.start;
       }
       if (position === split && split < source.size) {
         // The worker's records continue this parse exactly when it stopped at a record boundary
-        // with every column still numeric; otherwise this thread reads on from here itself.
+        // with every column still numeric; otherwise this thread reads on from here itself,
+        // once the worker has stopped writing into the shared columns.
         const part = held === 0 && parser.allColumnsNumeric ? await secondHalf!.result() : undefined;
-        secondHalf!.stop();
-        if (part) {
-          parser.appendRows(part);
-          position = part.stoppedAt;
-        }
+        // A worker that sent its rows writes no more; one whose rows are not taken may still.
+        if (part) void secondHalf!.stop();
+        else await secondHalf!.stop();
+        parser.endSharing(part);
+        if (part) position = part.stoppedAt;
         split = source.size;
       }
       options.onProgress?.(position, source.size);
@@ -106,7 +107,7 @@ export async function readCsv(path: string, options: CsvReadOptions = {}): Promi
     return parser.finish();
   } finally {
     options.signal?.removeEventListener('abort', stopSecondHalf);
-    secondHalf?.stop();
+    void secondHalf?.stop();
     await source.close();
   }
 }
@@ -120,7 +121,10 @@ const FIRST_READ = 64 * 1024;
 /** Plain numeric records parsed from one range of a file by a continuation parser. */
 export interface PlainRows {
   rows: number;
-  /** One column per field, `rows` long. */
+  /**
+   * One column per field, `rows` long; empty when the rows were written into the shared
+   * columns of the job (at row {@link PlainRangeJob.at}).
+   */
   values: Float64Array[];
   /** Per column: 1 while every value was written as an integer. */
   integral: Uint8Array;
@@ -135,7 +139,14 @@ export interface PlainRangeJob {
   end: number;
   width: number;
   delimiter: number;
+  /** Rows the worker may write. */
   capacity: number;
+  /**
+   * The first thread's columns (SharedArrayBuffers) and the row from which the worker writes
+   * its rows into them, so they arrive in place instead of as buffers to copy (and fault in)
+   * on the first thread. Without them the worker makes its own columns.
+   */
+  shared?: { columns: SharedArrayBuffer[]; at: number };
 }
 
 /**
@@ -148,6 +159,7 @@ export interface PlainRangeJob {
  */
 class RangeParse {
   private readonly done: Promise<PlainRows | undefined>;
+  private stopped: Promise<unknown> | undefined;
 
   private constructor(
     readonly start: number,
@@ -160,8 +172,11 @@ class RangeParse {
     });
   }
 
-  /** A worker on the second half, once the header is known; undefined when not worth it or not possible. */
-  static async start(source: FileSource, parser: CsvTableParser, readSoFar: number, parallelFrom: number): Promise<RangeParse | undefined> {
+  /**
+   * A worker on the second half, once the header and the records before `parsedTo` are parsed
+   * (and the bytes before `readTo` read); undefined when not worth it or not possible.
+   */
+  static async start(source: FileSource, parser: CsvTableParser, readTo: number, parsedTo: number, parallelFrom: number): Promise<RangeParse | undefined> {
     const shape = parser.plainShape();
     const script = csvWorkerScript();
     if (!shape || !script || source.size < parallelFrom) return undefined;
@@ -175,11 +190,20 @@ class RangeParse {
     const newline = probe.indexOf(NL);
     if (newline < 0) return undefined;
     const start = middle + newline + 1;
-    if (start <= readSoFar || start >= source.size) return undefined;
-    const job: PlainRangeJob = { file: source.file, start, end: source.size, width: shape.width, delimiter: shape.delimiter, capacity: Math.min(MAX_INITIAL_ROWS, Math.ceil(((source.size - start) / shape.bytesPerRow) * 1.05) + 16) };
+    if (start <= readTo || start >= source.size) return undefined;
+    // Rows are estimated from the bytes per row seen so far, with a margin: this thread may
+    // write up to `at` (past it, its columns move out of the shared buffer), the worker from
+    // `at` up to its capacity (past it, it stops and this thread parses the rest).
+    const perRow = parser.rowCount > 0 ? Math.max(1, (parsedTo - parser.dataStart) / parser.rowCount) : shape.bytesPerRow;
+    const at = Math.ceil((parser.rowCount + (start - parsedTo) / perRow) * 1.02) + 64;
+    const capacity = Math.ceil(((source.size - start) / perRow) * 1.02) + 64;
+    const columns = at + capacity <= SHARED_COLUMNS_MAX_ROWS ? parser.shareColumns(at, at + capacity) : undefined;
+    const shared = columns ? { columns, at } : undefined;
+    const job: PlainRangeJob = { file: source.file, start, end: source.size, width: shape.width, delimiter: shape.delimiter, capacity: shared ? capacity : Math.min(MAX_INITIAL_ROWS, capacity), shared };
     try {
       return new RangeParse(start, new Worker(script, { workerData: job }));
     } catch {
+      parser.endSharing(undefined);
       return undefined;
     }
   }
@@ -188,10 +212,15 @@ class RangeParse {
     return this.done;
   }
 
-  stop(): void {
-    void this.worker.terminate();
+  /** Stops the worker; resolves once it runs no more (so it writes no more into shared columns). */
+  stop(): Promise<unknown> {
+    this.stopped ??= this.worker.terminate().catch(() => undefined);
+    return this.stopped;
   }
 }
+
+/** Columns are shared with the range worker up to this many rows (a SharedArrayBuffer cannot grow). */
+const SHARED_COLUMNS_MAX_ROWS = 1 << 28;
 
 /**
  * Parses the plain numeric records of [job.start, job.end) until the first other one (the
@@ -200,7 +229,7 @@ class RangeParse {
 export async function parsePlainRange(job: PlainRangeJob): Promise<PlainRows> {
   const source = await FileSource.open(job.file);
   try {
-    const parser = CsvTableParser.continuation(job.file, job.width, job.delimiter, job.capacity);
+    const parser = CsvTableParser.continuation(job.file, job.width, job.delimiter, job.capacity, job.shared);
     const buffer = new Uint8Array(Math.min(READ_BYTES, Math.max(job.end - job.start, 1)));
     let held = 0;
     let position = job.start;
@@ -217,7 +246,8 @@ export async function parsePlainRange(job: PlainRangeJob): Promise<PlainRows> {
       buffer.copyWithin(0, taken, end);
       held = end - taken;
     }
-    return { ...parser.takeRows(), stoppedAt };
+    const rows = parser.takeRows();
+    return { ...rows, values: job.shared ? [] : rows.values, stoppedAt };
   } finally {
     await source.close();
   }
@@ -267,7 +297,7 @@ export class CsvTableParser {
   }
 
   /** A parser for records further into a file whose columns are known to be numeric (for {@link parsePlainRange}). */
-  static continuation(file: string, width: number, delimiter: number, capacity: number): CsvTableParser {
+  static continuation(file: string, width: number, delimiter: number, capacity: number, shared?: PlainRangeJob['shared']): CsvTableParser {
     const p = new CsvTableParser(file, 0, String.fromCharCode(delimiter), false, 'csv');
     p.names = Array.from({ length: width }, (_, k) => String(k));
     p.width = width;
@@ -276,11 +306,67 @@ export class CsvTableParser {
     p.sawNumber = new Uint8Array(width);
     p.texts = new Array(width).fill(undefined);
     p.capacity = capacity;
-    p.values = p.names.map(() => new Float64Array(capacity));
+    p.values = shared ? shared.columns.map((b) => new Float64Array(b, shared.at * 8, capacity)) : p.names.map(() => new Float64Array(capacity));
     p.allNumeric = true;
     p.atStart = false;
     return p;
   }
+
+  /** Rows parsed so far. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /**
+   * Moves the columns into SharedArrayBuffers of `total` rows for a range worker that writes
+   * from row `at` on; until {@link endSharing} this parser writes only below `at`. The buffers,
+   * or undefined when the columns cannot be shared.
+   */
+  shareColumns(at: number, total: number): SharedArrayBuffer[] | undefined {
+    if (!this.allColumnsNumeric || this.rows >= at || typeof SharedArrayBuffer !== 'function') return undefined;
+    let buffers: SharedArrayBuffer[];
+    try {
+      buffers = this.values.map(() => new SharedArrayBuffer(total * 8));
+    } catch {
+      return undefined; // no address space for it: the worker makes its own columns
+    }
+    this.values = this.values.map((v, c) => {
+      const columns = new Float64Array(buffers[c]!);
+      columns.set(v.subarray(0, this.rows));
+      return columns;
+    });
+    this.shared = { columns: buffers, at, total };
+    this.capacity = at;
+    return buffers;
+  }
+
+  /**
+   * Ends sharing with a stopped range worker: its rows (when `part` is given, they continue
+   * this parse) move to just after this parser's rows, and the whole of the buffers is
+   * this parser's again.
+   */
+  endSharing(part: PlainRows | undefined): void {
+    const shared = this.shared;
+    this.shared = undefined;
+    if (!shared) {
+      if (part) this.appendRows(part);
+      return;
+    }
+    const inShared = this.values[0]?.buffer === shared.columns[0];
+    if (inShared) this.capacity = shared.total;
+    if (!part || part.rows === 0) return;
+    // Its rows, where the worker wrote them.
+    const from = shared.columns.map((b) => new Float64Array(b, shared.at * 8, part.rows));
+    if (inShared) {
+      for (let c = 0; c < this.width; c++) this.values[c]!.copyWithin(this.rows, shared.at, shared.at + part.rows);
+      this.appendRows({ ...part, values: [] });
+    } else {
+      this.appendRows({ ...part, values: from });
+    }
+  }
+
+  /** The columns shared with a range worker, while it may write into them. */
+  private shared: { columns: SharedArrayBuffer[]; at: number; total: number } | undefined;
 
   /** True once the header is read while every column is numeric. */
   get allColumnsNumeric(): boolean {
@@ -308,7 +394,8 @@ export class CsvTableParser {
     if (part.rows === 0) return;
     while (this.rows + part.rows > this.capacity) this.grow();
     for (let c = 0; c < this.width; c++) {
-      this.values[c]!.set(part.values[c]!, this.rows);
+      // No values: they are in place already (see endSharing).
+      if (part.values.length > 0) this.values[c]!.set(part.values[c]!, this.rows);
       if (part.integral[c] === 0) this.integral[c] = 0;
       this.sawNumber[c] = 1;
     }
@@ -380,6 +467,9 @@ export class CsvTableParser {
   /** Bytes of the first record, from which the rows of a range are estimated. */
   private bytesPerRow = 1;
 
+  /** File offset of the first data record (after the BOM and the header), for estimates. */
+  dataStart = 0;
+
   /** True while every column is numeric (a text cell turns it off for good). */
   private allNumeric = false;
 
@@ -402,11 +492,25 @@ export class CsvTableParser {
     rows: while (i < limit && row < capacity) {
       let p = i;
       for (let c = 0; c < width; c++) {
+        const end = c === last ? NL : d;
+        // A short unsigned integer (a class label) is read here; anything else by the scanner.
+        let q = p;
+        let n = 0;
+        while (q < limit && q - p < 9) {
+          const x = b[q]! - 0x30;
+          if (x < 0 || x > 9) break;
+          n = n * 10 + x;
+          q++;
+        }
+        if (q > p && q < limit && b[q] === end) {
+          values[c]![row] = n;
+          p = q + 1;
+          continue;
+        }
         const v = scanner.scan(b, p, limit);
-        const q = scanner.end;
+        q = scanner.end;
         if (q === p || q >= limit) break rows;
-        const t = b[q];
-        if (t !== (c === last ? NL : d)) break rows;
+        if (b[q] !== end) break rows;
         values[c]![row] = v;
         if (!scanner.integral) integral[c] = 0;
         p = q + 1;
@@ -446,6 +550,9 @@ export class CsvTableParser {
     // Rows expected from the size of this record; corrected by doubling if wrong.
     const perRow = Math.max(next - i, 2 * this.width);
     this.bytesPerRow = perRow;
+    // (The first record is in the file's first buffer, so buffer offsets are file offsets,
+    // give or take a BOM.)
+    this.dataStart = isHeader ? next : i;
     this.capacity = Math.min(MAX_INITIAL_ROWS, Math.ceil((this.fileSize / perRow) * 1.05) + 16);
     this.values = names.map(() => new Float64Array(this.capacity));
     this.allNumeric = true;

@@ -32,6 +32,9 @@ export class DecimalScanner {
   end = 0;
   /** True when the literal was an integer: digits only, no point, no exponent. */
   integral = false;
+  /** A view of the bytes last scanned, to read four digits at once. */
+  private words: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private wordsOf: Uint8Array | undefined;
 
   /**
    * The value of the longest number literal at `i` (sign, digits, optional fraction, optional
@@ -55,8 +58,23 @@ export class DecimalScanner {
     let lost = false; // more than 19 significant digits
     // One simple loop per phase (leading zeros, head digits, tail digits, digits past 19), so
     // each digit costs one range test and one multiply-add.
+    if (b !== this.wordsOf) {
+      this.words = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      this.wordsOf = b;
+    }
+    const words = this.words;
     const intStart = i;
     while (c === 0x30) c = ++i < limit ? b[i]! : 0;
+    // Four digits at a time while they fit in the head (a long integer part; not tried for the
+    // one digit before the point of most predictions).
+    while (significant <= 11 && i + 4 <= limit && b[i + 1]! - 0x30 >>> 0 <= 9) {
+      const w = words.getUint32(i, true);
+      if (!fourDigits(w)) break;
+      head = head * 10000 + fourDigitsValue(w);
+      significant += 4;
+      i += 4;
+    }
+    c = i < limit ? b[i]! : 0;
     while (c >= 0x30 && c <= 0x39 && significant < 15) {
       head = head * 10 + (c - 0x30);
       significant++;
@@ -85,6 +103,16 @@ export class DecimalScanner {
           c = ++i < limit ? b[i]! : 0;
         }
       }
+      // The fraction of a prediction is most of its digits: four at a time, as above.
+      while (significant <= 11 && i + 4 <= limit) {
+        const w = words.getUint32(i, true);
+        if (!fourDigits(w)) break;
+        head = head * 10000 + fourDigitsValue(w);
+        significant += 4;
+        exponent -= 4;
+        i += 4;
+      }
+      c = i < limit ? b[i]! : 0;
       while (c >= 0x30 && c <= 0x39 && significant < 15) {
         head = head * 10 + (c - 0x30);
         significant++;
@@ -148,6 +176,21 @@ export class DecimalScanner {
     }
     return negative ? -v : v;
   }
+}
+
+/**
+ * Whether the four bytes of `w` (little endian) are all ASCII digits: each byte's high nibble is
+ * 3, and adding 6 does not carry it past 3 (which it does for : to ?).
+ */
+function fourDigits(w: number): boolean {
+  return ((w & 0xf0f0f0f0) | ((((w + 0x06060606) | 0) & 0xf0f0f0f0) >>> 4)) === 0x33333333;
+}
+
+/** The value of four ASCII digits in `w` (the first in the low byte): pairs, then the pair of pairs. */
+function fourDigitsValue(w: number): number {
+  const d = (w - 0x30303030) | 0;
+  const pairs = (Math.imul(d, 10) + (d >>> 8)) & 0x00ff00ff;
+  return (Math.imul(pairs, 100) + (pairs >>> 16)) & 0xffff;
 }
 
 /** The engine's own conversion of bytes[start, end) (ASCII), for the rare forms the fast paths leave. */

@@ -35,6 +35,12 @@ function parseInPieces(bytes: Uint8Array, cuts: number[], file = 'mem.csv'): Tab
   return parser.finish();
 }
 
+/** A numeric column's values as numbers, whether the reader kept them as float64 or int64. */
+function valuesOf(t: Table, name: string): number[] {
+  const v = column(t, name).values;
+  return v instanceof BigInt64Array ? Array.from(v, Number) : Array.from(v);
+}
+
 function column(t: Table, name: string): NumericColumn {
   const c = t.columns.find((x) => x.name === name);
   assert.ok(c && c.kind === 'numeric', `numeric column ${name}`);
@@ -81,13 +87,38 @@ describe('CSV parsing', () => {
     assert.equal(explicit.finish().rows, 2);
   });
 
+  test('integer columns are int64 as read, and turn float64 exactly at the first other value', () => {
+    const ints = [0, 7, -3, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1, -(2 ** 53) + 1, 4294967296, 123456789];
+    const head = 'k\n' + ints.join('\n') + '\n';
+    const asInt = parseInPieces(Buffer.from(head), [3, 11]);
+    assert.ok(column(asInt, 'k').values instanceof BigInt64Array);
+    assert.deepEqual(Array.from(column(asInt, 'k').values as BigInt64Array), ints.map(BigInt));
+    for (const [late, value, integral] of [
+      ['0.5', 0.5, false],
+      ['NA', NaN, false],
+      ['inf', Infinity, false],
+      ['1e3', 1000, false],
+      ['9007199254740993', 9007199254740992, true], // written as an integer, but not a safe one
+    ] as const) {
+      const t = parseInPieces(Buffer.from(head + late + '\n5\n'), [4, 20]);
+      const c = column(t, 'k');
+      assert.ok(c.values instanceof Float64Array, late);
+      assert.deepEqual(Array.from(c.values), [...ints, value, 5], late);
+      assert.equal(c.integral, integral, late);
+      const [array] = tableArrays(t);
+      assert.equal(array!.dtype, 'float64', late);
+    }
+  });
+
   test('delimiters, BOM, blank lines, missing words, infinities, booleans, padding', () => {
     const t = parseInPieces(Buffer.from('\ufeffy;p;q\n1;NaN; 2.5 \n\n0;-inf;\n1;inf;NA\nTrue;1e3;+7\n'), [5, 17]);
     assert.deepEqual(t.columns.map((c) => c.name), ['y', 'p', 'q']);
-    assert.deepEqual(Array.from(column(t, 'y').values), [1, 0, 1, 1]);
-    assert.deepEqual(Array.from(column(t, 'p').values), [NaN, -Infinity, Infinity, 1000]);
-    assert.deepEqual(Array.from(column(t, 'q').values), [2.5, NaN, NaN, 7]);
+    assert.deepEqual(valuesOf(t, 'y'), [1, 0, 1, 1]);
+    assert.deepEqual(valuesOf(t, 'p'), [NaN, -Infinity, Infinity, 1000]);
+    assert.deepEqual(valuesOf(t, 'q'), [2.5, NaN, NaN, 7]);
     assert.equal(column(t, 'y').integral, true);
+    assert.ok(column(t, 'y').values instanceof BigInt64Array, 'labels kept as int64 as they are read');
+    assert.ok(column(t, 'p').values instanceof Float64Array);
     assert.equal(t.locate(1).line, 4, 'rows after a blank line keep their file line');
   });
 
@@ -166,7 +197,7 @@ describe('CSV fast path and int64 columns', () => {
     parser.consume(bytes, bytes.length, true);
     const t = parser.finish();
     assert.equal(t.rows, 5000);
-    assert.deepEqual(Array.from(column(t, 'p').values), ps);
+    assert.deepEqual(valuesOf(t, 'p'), ps);
     const [y, p] = tableArrays(t, { inPlace: true });
     assert.equal(y!.dtype, 'int64');
     assert.deepEqual(Array.from(y!.data as BigInt64Array, Number), ys);

@@ -46,6 +46,11 @@ function picture(t: Table) {
   return { rows: t.rows, columns: t.columns, lines: Array.from({ length: t.rows }, (_, r) => t.locate(r).line) };
 }
 
+/** For messages: a result with int64 columns as text. */
+function show(x: unknown): string {
+  return JSON.stringify(x, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+}
+
 type Outcome = { table: ReturnType<typeof picture> } | { error: string };
 
 async function outcome(file: string, parallelFrom: number): Promise<Outcome> {
@@ -90,6 +95,18 @@ describe('CSV parsed in two halves', () => {
     assert.ok(late.workerRan);
     assert.ok('table' in late.result);
     assert.deepEqual(late.result.table.columns.map((c) => c.kind === 'numeric' && c.integral), [false]);
+    // Decimals in the first half only: the worker's int64 rows become float64 when joined.
+    const early = await sameBothWays('k\n' + Array.from({ length: 30000 }, (_, r) => (r < 5000 ? `${r}.5\n` : `${r - 70000}\n`)).join(''));
+    assert.ok(early.workerRan);
+    assert.ok('table' in early.result);
+    const k = early.result.table.columns[0]!;
+    assert.ok(k.kind === 'numeric' && k.values instanceof Float64Array);
+    assert.deepEqual(Array.from(k.values), Array.from({ length: 30000 }, (_, r) => (r < 5000 ? r + 0.5 : r - 70000)));
+    // All integers in both halves: int64 throughout, the worker's rows bit for bit.
+    const ints = await readCsv(csvFile('k\n' + Array.from({ length: 30000 }, (_, r) => `${r * 1000003 - 2 ** 40}\n`).join('')), { parallelFrom: 1 });
+    const kc = ints.columns[0]!;
+    assert.ok(kc.kind === 'numeric' && kc.values instanceof BigInt64Array);
+    assert.deepEqual(Array.from(kc.values, Number), Array.from({ length: 30000 }, (_, r) => r * 1000003 - 2 ** 40));
   });
 
   test('records the worker does not take (quotes, words, blank lines, CRLF, no final newline) are parsed by the first thread', async () => {
@@ -104,7 +121,7 @@ describe('CSV parsed in two halves', () => {
     for (const tail of tails) {
       const { workerRan, result } = await sameBothWays('a,b,c\n' + plainRows(0, 12000) + tail + plainRows(12000, 3000) + '9,9,9');
       assert.ok(workerRan, JSON.stringify(tail));
-      assert.ok('table' in result, JSON.stringify(result));
+      assert.ok('table' in result, show(result));
     }
   });
 
@@ -129,7 +146,7 @@ describe('CSV parsed in two halves', () => {
     // Blank lines inside quotes around the middle of the file (a number once trimmed, as pandas reads it).
     const multiline = '1,"' + '\n'.repeat(200_000) + '5"\n';
     const { result } = await sameBothWays(head + multiline + plainRows(0, 100).replace(/,[^,\n]*\n/g, '\n'));
-    assert.ok('table' in result, JSON.stringify(result).slice(0, 300));
+    assert.ok('table' in result, show(result).slice(0, 300));
     assert.equal(result.table.rows, 8101);
     assert.equal(result.table.lines[8100], 8001 + 200_001 + 100); // header, rows, the quoted record's lines, rows
   });

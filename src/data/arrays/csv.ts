@@ -128,6 +128,8 @@ export interface PlainRows {
   values: Float64Array[];
   /** Per column: 1 while every value was written as an integer. */
   integral: Uint8Array;
+  /** Per column: 1 when the values are int64 words, not float64 (see CsvTableParser.asInt64). */
+  asInt64: Uint8Array;
   /** File offset of the first record not taken (the range's end when all were). */
   stoppedAt: number;
 }
@@ -266,8 +268,20 @@ export class CsvTableParser {
   private width = 0;
   /** Per column: NUMERIC or TEXT. */
   private kinds = new Uint8Array(0);
+  /**
+   * Per column, `capacity` slots of 8 bytes: float64 values, or int64 while `asInt64` (the
+   * slots then hold int64 words, written through `words`).
+   */
   private values: Float64Array[] = [];
+  /** Each column's slots as 32-bit words, for the int64 writes. */
+  private words: Int32Array[] = [];
   private integral = new Uint8Array(0);
+  /**
+   * Per column: 1 while every value is an integer and a safe one, so the column is kept as
+   * int64 (what pandas makes of it) as it is read, instead of converted in a pass over tens of
+   * millions of labels afterwards; the first other value turns the column into float64.
+   */
+  private asInt64 = new Uint8Array(0);
   private sawNumber = new Uint8Array(0);
   private texts: (TextBuilder | undefined)[] = [];
   private capacity = 0;
@@ -303,10 +317,11 @@ export class CsvTableParser {
     p.width = width;
     p.kinds = new Uint8Array(width);
     p.integral = new Uint8Array(width).fill(1);
+    p.asInt64 = new Uint8Array(width).fill(1);
     p.sawNumber = new Uint8Array(width);
     p.texts = new Array(width).fill(undefined);
     p.capacity = capacity;
-    p.values = shared ? shared.columns.map((b) => new Float64Array(b, shared.at * 8, capacity)) : p.names.map(() => new Float64Array(capacity));
+    p.setColumns(shared ? shared.columns.map((b) => new Float64Array(b, shared.at * 8, capacity)) : p.names.map(() => new Float64Array(capacity)));
     p.allNumeric = true;
     p.atStart = false;
     return p;
@@ -330,11 +345,13 @@ export class CsvTableParser {
     } catch {
       return undefined; // no address space for it: the worker makes its own columns
     }
-    this.values = this.values.map((v, c) => {
-      const columns = new Float64Array(buffers[c]!);
-      columns.set(v.subarray(0, this.rows));
-      return columns;
-    });
+    this.setColumns(
+      this.values.map((v, c) => {
+        const columns = new Float64Array(buffers[c]!);
+        columns.set(v.subarray(0, this.rows)); // bit for bit, int64 words included
+        return columns;
+      }),
+    );
     this.shared = { columns: buffers, at, total };
     this.capacity = at;
     return buffers;
@@ -358,7 +375,7 @@ export class CsvTableParser {
     // Its rows, where the worker wrote them.
     const from = shared.columns.map((b) => new Float64Array(b, shared.at * 8, part.rows));
     if (inShared) {
-      for (let c = 0; c < this.width; c++) this.values[c]!.copyWithin(this.rows, shared.at, shared.at + part.rows);
+      for (let c = 0; c < this.width; c++) this.values[c]!.copyWithin(this.rows, shared.at, shared.at + part.rows); // bit for bit
       this.appendRows({ ...part, values: [] });
     } else {
       this.appendRows({ ...part, values: from });
@@ -386,7 +403,7 @@ export class CsvTableParser {
 
   /** The rows parsed so far, for a continuation parser's caller. */
   takeRows(): Omit<PlainRows, 'stoppedAt'> {
-    return { rows: this.rows, values: this.values.map((v) => v.subarray(0, this.rows)), integral: this.integral };
+    return { rows: this.rows, values: this.values.map((v) => v.subarray(0, this.rows)), integral: this.integral, asInt64: this.asInt64 };
   }
 
   /** Appends a continuation parser's rows, which come right after the records parsed so far. */
@@ -394,8 +411,11 @@ export class CsvTableParser {
     if (part.rows === 0) return;
     while (this.rows + part.rows > this.capacity) this.grow();
     for (let c = 0; c < this.width; c++) {
-      // No values: they are in place already (see endSharing).
+      // No values: they are in place already (see endSharing). Copies keep the bits.
       if (part.values.length > 0) this.values[c]!.set(part.values[c]!, this.rows);
+      // One half int64, the other float64: the column is float64.
+      if (this.asInt64[c] === 1 && part.asInt64[c] === 0) this.toFloat64(c, 0, this.rows);
+      else if (this.asInt64[c] === 0 && part.asInt64[c] === 1) toFloat64InPlace(this.values[c]!, this.words[c]!, this.rows, this.rows + part.rows);
       if (part.integral[c] === 0) this.integral[c] = 0;
       this.sawNumber[c] = 1;
     }
@@ -458,7 +478,13 @@ export class CsvTableParser {
     const columns: Column[] = this.names.map((name, c) =>
       this.kinds[c] === TEXT
         ? this.texts[c]!.finish(rows)
-        : { kind: 'numeric', name, values: this.values[c]!.subarray(0, rows), width: 1, integral: this.integral[c] === 1 && this.sawNumber[c] === 1 },
+        : {
+            kind: 'numeric',
+            name,
+            values: this.asInt64[c] === 1 && rows > 0 ? new BigInt64Array(this.values[c]!.buffer, this.values[c]!.byteOffset, rows) : this.values[c]!.subarray(0, rows),
+            width: 1,
+            integral: this.integral[c] === 1 && this.sawNumber[c] === 1,
+          },
     );
     const lines = this.lines;
     return { file: this.file, format: this.format, rows, columns, locate: (row: number) => ({ line: lines.line(row) }) };
@@ -485,7 +511,9 @@ export class CsvTableParser {
     const last = width - 1;
     const scanner = this.scanner;
     const values = this.values;
+    const words = this.words;
     const integral = this.integral;
+    const asInt64 = this.asInt64;
     const capacity = this.capacity;
     let row = this.rows;
     const firstRow = row;
@@ -503,7 +531,12 @@ export class CsvTableParser {
           q++;
         }
         if (q > p && q < limit && b[q] === end) {
-          values[c]![row] = n;
+          if (asInt64[c] === 1) {
+            words[c]![2 * row + LO] = n;
+            words[c]![2 * row + HI] = 0;
+          } else {
+            values[c]![row] = n;
+          }
           p = q + 1;
           continue;
         }
@@ -511,7 +544,7 @@ export class CsvTableParser {
         q = scanner.end;
         if (q === p || q >= limit) break rows;
         if (b[q] !== end) break rows;
-        values[c]![row] = v;
+        if (asInt64[c] === 0 || !this.storeInt64(c, row, v, scanner.integral)) values[c]![row] = v;
         if (!scanner.integral) integral[c] = 0;
         p = q + 1;
       }
@@ -545,6 +578,7 @@ export class CsvTableParser {
     this.width = names.length;
     this.kinds = new Uint8Array(this.width);
     this.integral = new Uint8Array(this.width).fill(1);
+    this.asInt64 = new Uint8Array(this.width).fill(1);
     this.sawNumber = new Uint8Array(this.width);
     this.texts = new Array(this.width).fill(undefined);
     // Rows expected from the size of this record; corrected by doubling if wrong.
@@ -554,7 +588,7 @@ export class CsvTableParser {
     // give or take a BOM.)
     this.dataStart = isHeader ? next : i;
     this.capacity = Math.min(MAX_INITIAL_ROWS, Math.ceil((this.fileSize / perRow) * 1.05) + 16);
-    this.values = names.map(() => new Float64Array(this.capacity));
+    this.setColumns(names.map(() => new Float64Array(this.capacity)));
     this.allNumeric = true;
     if (!isHeader) {
       fields.forEach((text, c) => this.textCell(c, text));
@@ -572,7 +606,6 @@ export class CsvTableParser {
     const last = this.width - 1;
     const scanner = this.scanner;
     const kinds = this.kinds;
-    const values = this.values;
     const integral = this.integral;
     const sawNumber = this.sawNumber;
     let p = i;
@@ -583,7 +616,7 @@ export class CsvTableParser {
         q = scanner.end;
         const t = q < limit ? b[q]! : -1;
         if (q > p && (t === d || t === NL || t === CR || t === -1)) {
-          values[c]![row] = v;
+          this.store(c, row, v, scanner.integral);
           if (!scanner.integral) integral[c] = 0;
           sawNumber[c] = 1;
         } else {
@@ -663,15 +696,14 @@ export class CsvTableParser {
       return;
     }
     const text = raw.trim();
-    const values = this.values[c]!;
     if (MISSING_WORDS.has(text)) {
-      values[row] = NaN;
+      this.store(c, row, NaN, false);
       this.integral[c] = 0;
       return;
     }
     const special = INFINITY_WORDS.get(text) ?? BOOLEAN_WORDS.get(text);
     if (special !== undefined) {
-      values[row] = special;
+      this.store(c, row, special, Number.isInteger(special));
       if (!Number.isInteger(special)) this.integral[c] = 0;
       this.sawNumber[c] = 1;
       return;
@@ -679,7 +711,7 @@ export class CsvTableParser {
     const bytes = new TextEncoder().encode(text);
     const v = this.scanner.scan(bytes, 0, bytes.length);
     if (bytes.length > 0 && this.scanner.end === bytes.length) {
-      values[row] = v;
+      this.store(c, row, v, this.scanner.integral);
       if (!this.scanner.integral) this.integral[c] = 0;
       this.sawNumber[c] = 1;
       return;
@@ -692,6 +724,8 @@ export class CsvTableParser {
       builder.set(row, raw);
       this.texts[c] = builder;
       this.values[c] = new Float64Array(0);
+      this.words[c] = new Int32Array(0);
+      this.asInt64[c] = 0;
       return;
     }
     const hint = /^[-+]?\d+,\d+$/.test(text) ? ' (a decimal comma? write numbers with a point)' : '';
@@ -742,13 +776,48 @@ export class CsvTableParser {
 
   private grow(): void {
     const next = Math.max(16, this.capacity * 2);
-    this.values = this.values.map((v, c) => {
-      if (this.kinds[c] === TEXT) return v;
-      const bigger = new Float64Array(next);
-      bigger.set(v.subarray(0, this.rows));
-      return bigger;
-    });
+    this.setColumns(
+      this.values.map((v, c) => {
+        if (this.kinds[c] === TEXT) return v;
+        const bigger = new Float64Array(next);
+        bigger.set(v.subarray(0, this.rows)); // bit for bit, int64 words included
+        return bigger;
+      }),
+    );
     this.capacity = next;
+  }
+
+  private setColumns(columns: Float64Array[]): void {
+    this.values = columns;
+    this.words = columns.map((v) => new Int32Array(v.buffer, v.byteOffset, v.length * 2));
+  }
+
+  /** Stores a value in column c at `row`, as int64 while the column is. */
+  private store(c: number, row: number, v: number, integralCell: boolean): void {
+    if (this.asInt64[c] === 0 || !this.storeInt64(c, row, v, integralCell)) this.values[c]![row] = v;
+  }
+
+  /**
+   * Writes v as int64 into column c (an int64 column) at `row` and returns true; when v is not
+   * a safe integer, turns the column's rows before `row` into float64 and returns false (the
+   * caller stores v as a double).
+   */
+  private storeInt64(c: number, row: number, v: number, integralCell: boolean): boolean {
+    if (integralCell && Number.isSafeInteger(v)) {
+      const words = this.words[c]!;
+      const high = Math.floor(v / 4294967296);
+      words[2 * row + LO] = (v - high * 4294967296) | 0;
+      words[2 * row + HI] = high | 0;
+      return true;
+    }
+    this.toFloat64(c, 0, row);
+    return false;
+  }
+
+  /** Column c stops being int64: its rows [from, to) become doubles again (exactly: they are safe integers). */
+  private toFloat64(c: number, from: number, to: number): void {
+    this.asInt64[c] = 0;
+    toFloat64InPlace(this.values[c]!, this.words[c]!, from, to);
   }
 
   private decode(b: Uint8Array, start: number, end: number): string {
@@ -809,4 +878,14 @@ function sniffDelimiter(b: Uint8Array, i: number, limit: number): number {
 
 function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** The low and high 32-bit word of an int64 slot. */
+const LO = HOST_LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+
+/** Slots [from, to) of int64 words (safe integers) become the same numbers as float64. */
+function toFloat64InPlace(values: Float64Array, words: Int32Array, from: number, to: number): void {
+  for (let r = from; r < to; r++) values[r] = words[2 * r + HI]! * 4294967296 + (words[2 * r + LO]! >>> 0);
 }

@@ -257,16 +257,16 @@ export function tableArrays(table: Table, { inPlace = false }: { inPlace?: boole
       const integral = parts.every((p) => p.integral);
       // k is 1 only for the lone column of a file without a header.
       const shape = k === 1 ? [rows] : [rows, k];
-      if (integral && parts.every((p) => allSafeIntegers(p.values))) {
+      if (integral && parts.every((p) => p.values instanceof BigInt64Array || allSafeIntegers(p.values))) {
         const data = new BigInt64Array(rows * k);
-        for (let j = 0; j < k; j++) setInt64(data, parts[j]!.values, j, k);
+        for (let j = 0; j < k; j++) interleaveInt64(data, parts[j]!.values, j, k);
         out.push({ name: g.name, file: table.file, shape, dtype: 'int64', data, stored: 'int64', zeroCopy: false });
       } else if (k === 1) {
-        out.push({ name: g.name, file: table.file, shape, dtype: 'float64', data: parts[0]!.values, stored: 'float64', zeroCopy: false });
+        out.push({ name: g.name, file: table.file, shape, dtype: 'float64', data: float64Of(parts[0]!.values), stored: 'float64', zeroCopy: false });
       } else {
         const data = new Float64Array(rows * k);
         for (let j = 0; j < k; j++) {
-          const v = parts[j]!.values;
+          const v = float64Of(parts[j]!.values);
           for (let r = 0, o = j; r < rows; r++, o += k) data[o] = v[r]!;
         }
         out.push({ name: g.name, file: table.file, shape, dtype: 'float64', data, stored: 'float64', zeroCopy: false });
@@ -278,11 +278,13 @@ export function tableArrays(table: Table, { inPlace = false }: { inPlace?: boole
       const shape = [rows, ...(c.rowShape ?? (c.width === 1 ? [] : [c.width]))];
       // In place when allowed: an int64 is as wide as a float64, and each slot is read before
       // it is written, so the column's own buffer becomes the tensor (no second 8-byte array).
-      const data = !c.integral || c.values.length === 0 ? undefined : inPlace ? int64InPlace(c.values) : allSafeIntegers(c.values) ? int64Copy(c.values) : undefined;
+      const values = c.values;
+      const data =
+        values instanceof BigInt64Array ? values : !c.integral || values.length === 0 ? undefined : inPlace ? int64InPlace(values) : allSafeIntegers(values) ? int64Copy(values) : undefined;
       if (data !== undefined) {
         out.push({ name: c.name, file: table.file, shape, dtype: 'int64', data, stored: 'int64', zeroCopy: false });
       } else {
-        out.push({ name: c.name, file: table.file, shape, dtype: 'float64', data: c.values, stored: 'float64', zeroCopy: false });
+        out.push({ name: c.name, file: table.file, shape, dtype: 'float64', data: float64Of(values), stored: 'float64', zeroCopy: false });
       }
       return;
     }
@@ -350,6 +352,27 @@ function int64InPlace(values: Float64Array): BigInt64Array | undefined {
 }
 
 /** True when every value converts to int64 exactly (the integral flag says so; this makes sure). */
+/** out[at + r * stride] = values[r] as int64, from float64 safe integers or int64. */
+function interleaveInt64(out: BigInt64Array, values: Float64Array | BigInt64Array, at: number, stride: number): void {
+  if (!(values instanceof BigInt64Array)) return setInt64(out, values, at, stride);
+  const from = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const to = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
+  for (let r = 0, o = 2 * at; r < values.length; r++, o += 2 * stride) {
+    to[o] = from[2 * r]!;
+    to[o + 1] = from[2 * r + 1]!;
+  }
+}
+
+/** A column's values as float64 (an int64 column holds safe integers, so exactly). */
+function float64Of(values: Float64Array | BigInt64Array): Float64Array {
+  if (!(values instanceof BigInt64Array)) return values;
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const lo = HOST_LITTLE_ENDIAN ? 0 : 1;
+  const out = new Float64Array(values.length);
+  for (let r = 0; r < values.length; r++) out[r] = words[2 * r + 1 - lo]! * 4294967296 + (words[2 * r + lo]! >>> 0);
+  return out;
+}
+
 function allSafeIntegers(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isSafeInteger(values[i]!)) return false;
   return true;

@@ -12,8 +12,11 @@ export type TableFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'parquet';
 export interface NumericColumn {
   readonly kind: 'numeric';
   readonly name: string;
-  /** rows × width values, row-major. */
-  readonly values: Float64Array;
+  /**
+   * rows × width values, row-major: float64, or int64 when the reader kept an integral
+   * column of safe integers as int64 while it read it (CSV does).
+   */
+  readonly values: Float64Array | BigInt64Array;
   /** Values per row: 1 for a scalar column, K for a column holding a length-K list per row. */
   readonly width: number;
   /** Shape of each row's value when it is a (nested) list, e.g. [K] or [H, W]; [] for scalars. */

@@ -276,6 +276,29 @@ describe('decimal conversion', () => {
     );
   });
 
+  test('literals of 16 to 19 digits next to the midpoint between two doubles round as the engine does', () => {
+    // The double-double path decides these by the size of its residual: a midpoint's exact
+    // decimal expansion, cut to 16-19 digits (and the last digit moved by one either way),
+    // lies a tiny fraction of an ulp from halfway, on either side.
+    const view = new DataView(new ArrayBuffer(8));
+    fc.assert(
+      fc.property(fc.double({ min: 1e-6, max: 1e15, noNaN: true }), fc.integer({ min: 16, max: 19 }), fc.integer({ min: -1, max: 1 }), (x, digits, nudge) => {
+        view.setFloat64(0, x);
+        const raw = view.getBigUint64(0);
+        const e = Number((raw >> 52n) & 0x7ffn) - 1075;
+        const m = (raw & ((1n << 52n) - 1n)) | (1n << 52n);
+        // midpoint = (2m + 1) · 2^(e - 1) = (2m + 1) · 5^(1 - e) / 10^(1 - e) (here e < 1)
+        const scaled = (2n * m + 1n) * 5n ** BigInt(1 - e);
+        const text = scaled.toString();
+        const pointAt = text.length - (1 - e);
+        const cut = (BigInt(text.slice(0, digits)) + BigInt(nudge)).toString();
+        const s = `${cut}e${pointAt - cut.length}`;
+        assert.ok(Object.is(scan(s), Number(s)), s);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   test('near-halfway cases and the edges of the fast paths', () => {
     for (const s of [
       '9007199254740993',

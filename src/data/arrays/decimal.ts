@@ -206,22 +206,38 @@ function slow(b: Uint8Array, start: number, end: number): number {
  * rounded. See the module comment.
  */
 function longDigits(head: number, tail: number, t: number, exponent: number, b: Uint8Array, start: number, end: number): number {
-  // W = head * 10^t + tail exactly, as wh + wl.
-  const scale = POW10[t]!;
-  const p = head * scale;
-  const pErr = twoProductError(head, scale, p);
-  const wh = p + tail;
-  const wErr = tail - (wh - p); // exact: |tail| < |p| and wh = fl(p + tail)
-  const wl = wErr + pErr;
+  // W = head * 10^t + tail exactly, as wh + wl, without a general error-free product: head
+  // (≥ 10^14, < 2^50) is cut into h1·2^26 + h0, and 10^t = 5^t·2^t with 5^t ≤ 625, so
+  // a = h1·5^t·2^(26+t) (< 2^34 significant) and c = h0·5^t·2^t + tail (< 2^41) are exact,
+  // and |a| ≥ |c|, so wh = fl(a + c) and wl = c - (wh - a) exactly (Fast2Sum).
+  const h1 = Math.floor(head * TWO_M26);
+  const h0 = head - h1 * TWO_26;
+  const five = POW5[t]!;
+  const two = POW2[t]!;
+  const a = h1 * five * (TWO_26 * two);
+  const c = h0 * five * two + tail;
+  const wh = a + c;
+  const wl = c - (wh - a);
   let res: number;
   let err: number;
   if (exponent < 0) {
-    const d = POW10[-exponent]!;
-    const q1 = wh / d;
+    // Quotients by multiplying with 1/10^k (a division takes several times as long): q1 may
+    // then be an ulp or two off, which the exactly computed remainder r puts right (q2), and
+    // q2's own relative error of about 2^-52 is far below the margin checked below.
+    const k = -exponent;
+    const d = POW10[k]!;
+    const inverse = INV_POW10[k]!;
+    const q1 = wh * inverse;
     const prod = q1 * d;
-    const prodErr = twoProductError(q1, d, prod);
+    // The exact error of q1·d, with 10^k's Dekker halves taken from a table.
+    const x = SPLITTER * q1;
+    const qh = x - (x - q1);
+    const ql = q1 - qh;
+    const dh = POW10_HI[k]!;
+    const dl = POW10_LO[k]!;
+    const prodErr = qh * dh - prod + qh * dl + ql * dh + ql * dl;
     const r = wh - prod - prodErr + wl;
-    const q2 = r / d;
+    const q2 = r * inverse;
     res = q1 + q2;
     err = q2 - (res - q1);
   } else {
@@ -231,8 +247,13 @@ function longDigits(head: number, tail: number, t: number, exponent: number, b: 
     res = ph + pl;
     err = pl - (res - ph);
   }
-  // res is the correctly rounded value unless the exact one is within a hair of halfway between
-  // res and a neighbour (|err| near half an ulp), or res is a power of two (uneven neighbours).
+  // Most often |err| is well below half an ulp of res: half an ulp is at least res·2^-54
+  // (exactly that when res is a power of two, on its lower side), so below that bound, less a
+  // margin for the error of err itself, res is the correctly rounded value.
+  if (Math.abs(err) < res * CLEARLY_ROUNDED) return res;
+  // Otherwise measure: res is the correctly rounded value unless the exact one is within a
+  // hair of halfway between res and a neighbour (|err| near half an ulp), or res is a power of
+  // two (uneven neighbours).
   bits[0] = res;
   const hi = bitsHi[0]!;
   const lo = bitsLo[0]!;
@@ -246,6 +267,20 @@ function longDigits(head: number, tail: number, t: number, exponent: number, b: 
   if (distance <= margin || !(biased > 60)) return slow(b, start, end);
   return res;
 }
+
+const TWO_26 = 2 ** 26;
+const TWO_M26 = 2 ** -26;
+const POW5: readonly number[] = [1, 5, 25, 125, 625];
+const POW2: readonly number[] = [1, 2, 4, 8, 16];
+/** 2^-54, less the same 2^-29 relative margin the exact check below allows (and more). */
+const CLEARLY_ROUNDED = 2 ** -54 * (1 - 2 ** -28);
+const INV_POW10: readonly number[] = POW10.map((d) => 1 / d);
+/** Dekker's halves of each power of ten in POW10. */
+const POW10_HI: readonly number[] = POW10.map((d) => {
+  const x = SPLITTER * d;
+  return x - (x - d);
+});
+const POW10_LO: readonly number[] = POW10.map((d, k) => d - POW10_HI[k]!);
 
 /** The exact error of the rounded product p = fl(a * b), by Dekker's splitting (no FMA in JS). */
 function twoProductError(a: number, b: number, p: number): number {

@@ -521,24 +521,23 @@ export class CsvTableParser {
       let p = i;
       for (let c = 0; c < width; c++) {
         const end = c === last ? NL : d;
-        // A short unsigned integer (a class label) is read here; anything else by the scanner.
         let q = p;
-        let n = 0;
-        while (q < limit && q - p < 9) {
-          const x = b[q]! - 0x30;
-          if (x < 0 || x > 9) break;
-          n = n * 10 + x;
-          q++;
-        }
-        if (q > p && q < limit && b[q] === end) {
-          if (asInt64[c] === 1) {
+        if (asInt64[c] === 1) {
+          // In an int64 column, a short unsigned integer (a class label) is read here, as
+          // int64 words; anything else by the scanner.
+          let n = 0;
+          while (q < limit && q - p < 9) {
+            const x = b[q]! - 0x30;
+            if (x < 0 || x > 9) break;
+            n = n * 10 + x;
+            q++;
+          }
+          if (q > p && q < limit && b[q] === end) {
             words[c]![2 * row + LO] = n;
             words[c]![2 * row + HI] = 0;
-          } else {
-            values[c]![row] = n;
+            p = q + 1;
+            continue;
           }
-          p = q + 1;
-          continue;
         }
         const v = scanner.scan(b, p, limit);
         q = scanner.end;

@@ -69,7 +69,7 @@ export class FileTail {
 
   /**
    * Streams bytes [offset, size at open) through `onChunk`, advancing `offset`. The chunk
-   * buffer is reused: `onChunk` must copy whatever it keeps. Reports progress and honours
+   * buffers are reused: `onChunk` must copy whatever it keeps. Reports progress and honours
    * cancellation between chunks. Returns the number of bytes read.
    */
   async readAppended(onChunk: (chunk: Uint8Array, fileOffset: number) => void, options: ReadOptions & { chunkBytes?: number } = {}): Promise<number> {
@@ -79,6 +79,9 @@ export class FileTail {
     } catch (e) {
       throw ioError(this.path, e);
     }
+    // A read still in flight when parsing stops (a cancel, a throwing consumer) is awaited before
+    // the handle closes.
+    let pending: Promise<number> | undefined;
     try {
       const st = await fh.stat();
       this.identity = `${st.dev}:${st.ino}`;
@@ -87,24 +90,36 @@ export class FileTail {
       if (size < this.offset) throw new DataError(this.path, `file shrank to ${size} bytes while being read`, { offset: this.offset });
       const start = this.offset;
       const chunkBytes = Math.max(FINGERPRINT_BYTES, Math.min(options.chunkBytes ?? CHUNK_BYTES, Math.max(size - start, FINGERPRINT_BYTES)));
-      const buf = new Uint8Array(chunkBytes);
-      while (this.offset < size) {
-        checkCancelled(this.path, options.signal);
-        const want = Math.min(chunkBytes, size - this.offset);
-        const { bytesRead } = await fh.read(buf, 0, want, this.offset);
+      // Two buffers: the next chunk is read (on the thread pool) while this one is parsed.
+      const buffers = [new Uint8Array(chunkBytes), size - start > chunkBytes ? new Uint8Array(chunkBytes) : undefined];
+      let which = 0;
+      const readAt = (at: number): Promise<number> | undefined =>
+        at < size ? fh!.read(buffers[which]!, 0, Math.min(chunkBytes, size - at), at).then((r) => r.bytesRead) : undefined;
+      pending = readAt(this.offset);
+      while (pending !== undefined) {
+        const bytesRead = await pending;
+        pending = undefined;
         if (bytesRead === 0) break; // shrank after the stat: the next check sees it
-        const chunk = buf.subarray(0, bytesRead);
+        const chunk = buffers[which]!.subarray(0, bytesRead);
+        const prefetch = buffers[1] !== undefined;
+        if (prefetch) {
+          which = 1 - which;
+          pending = readAt(this.offset + bytesRead);
+        }
+        checkCancelled(this.path, options.signal);
         if (this.offset < FINGERPRINT_BYTES) this.extendHead(chunk);
         const at = this.offset;
         this.offset += bytesRead;
         this.rememberAnchor(chunk);
         onChunk(chunk, at);
         options.onProgress?.(this.offset - start, size - start);
+        if (!prefetch) pending = readAt(this.offset);
       }
       return this.offset - start;
     } catch (e) {
       throw e instanceof DataError ? e : ioError(this.path, e);
     } finally {
+      await pending?.catch(() => undefined);
       await fh.close();
     }
   }

@@ -36,6 +36,47 @@ describe('FileTail', () => {
     }
   });
 
+  test('chunks read ahead (two buffers) arrive whole and in order; a stop mid-read leaves no read behind', async () => {
+    const t = tempDir();
+    try {
+      const file = join(t.dir, 'log');
+      const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+      writeFileSync(file, bytes);
+      const tail = new FileTail(file);
+      await tail.check();
+      const parts: Buffer[] = [];
+      const offsets: number[] = [];
+      await tail.readAppended((c, at) => {
+        parts.push(Buffer.from(c));
+        offsets.push(at);
+      }, { chunkBytes: 256 });
+      assert.ok(Buffer.concat(parts).equals(bytes));
+      assert.deepEqual(offsets, Array.from({ length: 20 }, (_, i) => i * 256));
+
+      // A consumer that throws, and a cancel, each end the read cleanly with the offset where it stopped.
+      const again = new FileTail(file);
+      await again.check();
+      let seen = 0;
+      await assert.rejects(
+        again.readAppended(() => {
+          if (++seen === 3) throw new Error('consumer failed');
+        }, { chunkBytes: 256 }),
+        /consumer failed/,
+      );
+      assert.equal(again.offset, 3 * 256);
+      const controller = new AbortController();
+      const third = new FileTail(file);
+      await third.check();
+      await assert.rejects(
+        third.readAppended(() => controller.abort(), { chunkBytes: 256, signal: controller.signal }),
+        (e: Error) => e.message.includes('read cancelled'),
+      );
+      assert.equal(third.offset, 256);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   test('a rewrite in place (same inode, different head or tail bytes) is detected', async () => {
     const t = tempDir();
     try {

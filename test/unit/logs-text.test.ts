@@ -12,7 +12,7 @@ import { CsvLogSource } from '../../src/data/logs/csv-log.js';
 import { TrainerStateSource } from '../../src/data/logs/hf-trainer-state.js';
 import { locateJsonError, parsePythonJson } from '../../src/data/logs/json.js';
 import { LineSplitter } from '../../src/data/logs/lines.js';
-import { SeriesBuilder, TagTable, parseLoggedNumber } from '../../src/data/logs/series.js';
+import { ReadProgress, SeriesBuilder, TagTable, parseLoggedNumber } from '../../src/data/logs/series.js';
 import { FIXTURES, assertRun, tempDir } from './logs-helpers.js';
 
 async function readCsv(file: string, final = true): Promise<CsvLogSource> {
@@ -85,13 +85,61 @@ describe('series model', () => {
     assert.deepEqual([...b.snapshot('r', 't').steps], [0, 16, 32, 48, 64, 80]);
   });
 
-  test('snapshots sort by step when asked, stably, and are copies', () => {
+  test('snapshots sort by step when asked, stably, into copies', () => {
     const b = new SeriesBuilder();
     for (const [st, v] of [[3, 1], [1, 2], [3, 3], [2, 4]]) b.push(st!, v!, NaN);
     const s = b.snapshot('r', 't', true);
     assert.deepEqual([[...s.steps], [...s.values]], [[1, 2, 3, 3], [2, 4, 1, 3]]);
     s.values[0] = 99;
     assert.equal(b.snapshot('r', 't').values[1], 2);
+  });
+
+  test('a snapshot is a view that later appends, drops and clears leave as it was', () => {
+    const b = new SeriesBuilder(4);
+    for (let i = 0; i < 4; i++) b.push(i, i * 10, 100 + i);
+    const first = b.snapshot('r', 't');
+    for (let i = 4; i < 6; i++) b.push(i, i * 10, 100 + i); // grows: new arrays
+    const second = b.snapshot('r', 't');
+    b.push(6, 60, 106); // within capacity: writes past the end of `second`
+    assert.equal(b.dropFromStep(2), 5); // in place, so the builder moves off the shared arrays
+    b.push(2, -1, 0);
+    const third = b.snapshot('r', 't');
+    b.clear();
+    b.push(9, 9, 9);
+    assert.deepEqual([...first.steps], [0, 1, 2, 3]);
+    assert.deepEqual([...second.steps], [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual([...second.values], [0, 10, 20, 30, 40, 50]);
+    assert.deepEqual([...third.steps], [0, 1, 2]);
+    assert.deepEqual([...third.values], [0, 10, -1]);
+    assert.deepEqual([...b.snapshot('r', 't').steps], [9]);
+  });
+
+  test('a series read with known progress is allocated about once, and trimmed when points stop', () => {
+    const progress = new ReadProgress();
+    progress.total = 1_000_000;
+    const b = new SeriesBuilder(64, undefined, progress);
+    const capacities = new Set<number>();
+    for (let i = 0; i < 100_000; i++) {
+      progress.done = 10 * (i + 1); // ten bytes per point, uniformly
+      b.push(i, i, i);
+      capacities.add(b.capacity);
+    }
+    // 64, then at most 16x per step while the projection is small, then the projection (~102k).
+    assert.ok(capacities.size <= 5, `grew ${capacities.size - 1} times: ${[...capacities].join(', ')}`);
+    assert.ok(b.capacity >= 100_000 && b.capacity <= 103_000, String(b.capacity));
+    b.trim(); // nearly full: kept
+    assert.ok(b.capacity >= 100_000);
+
+    // A tag logged only at the start of a long file: the projection overshoots, trim gives it back.
+    const early = new SeriesBuilder(64, undefined, progress);
+    for (let i = 0; i < 2000; i++) {
+      progress.done = 10 * (i + 1);
+      early.push(i, i, i);
+    }
+    assert.ok(early.capacity > 10_000, String(early.capacity));
+    early.trim();
+    assert.equal(early.capacity, 2000);
+    assert.equal(early.snapshot('r', 't').steps[1999], 1999);
   });
 
   test('a table refuses tags past its limit and counts them', () => {

@@ -43,9 +43,29 @@ export interface LogRun {
 export const DEFAULT_MAX_POINTS = 1 << 21;
 
 /**
+ * How far a reading has got through the bytes it will read: a builder that must grow projects
+ * its final length from it, so a series read from one large log is allocated about once
+ * instead of doubling (each doubling faults in and copies every point again).
+ */
+export class ReadProgress {
+  /** Bytes to read in total and bytes consumed so far; 0 and 0 when unknown. */
+  total = 0;
+  done = 0;
+
+  /** Expected final / current ratio, 1 when nothing is known. */
+  growthFactor(): number {
+    return this.total > 0 && this.done > 0 && this.done < this.total ? this.total / this.done : 1;
+  }
+}
+
+/**
  * A growable scalar series. Appends amortise to O(1); points can be dropped by step, as
  * TensorBoard does when a job restarts from a checkpoint. Past `maxPoints` the series is
  * thinned to every `stride`-th point, keeping the latest point.
+ *
+ * Snapshots are views of the builder's arrays, not copies: appends only write past the end
+ * of every view handed out, and the operations that rewrite points in place (drop, thin,
+ * clear) first move the builder to fresh arrays while a view may still be held.
  */
 export class SeriesBuilder {
   private steps: Float64Array;
@@ -56,10 +76,13 @@ export class SeriesBuilder {
   private sinceKept = 0;
   // The latest point skipped by the stride, shown so the curve always reaches "now".
   private tail: [number, number, number] | undefined;
+  // Set when a snapshot views the current arrays.
+  private shared = false;
 
   constructor(
     initialCapacity = 64,
     readonly maxPoints = DEFAULT_MAX_POINTS,
+    private readonly progress?: ReadProgress,
   ) {
     const n = Math.max(2, Math.min(initialCapacity, maxPoints));
     this.steps = new Float64Array(n);
@@ -70,6 +93,11 @@ export class SeriesBuilder {
   /** Points held (the skipped latest point included). */
   get length(): number {
     return this.count + (this.tail ? 1 : 0);
+  }
+
+  /** Points the arrays have room for before they grow. */
+  get capacity(): number {
+    return this.steps.length;
   }
 
   push(step: number, value: number, wallTime: number): void {
@@ -94,12 +122,16 @@ export class SeriesBuilder {
   /** Drops every point whose step is at or after `step`; returns how many were dropped. */
   dropFromStep(step: number): number {
     let kept = 0;
-    for (let i = 0; i < this.count; i++) {
-      if (this.steps[i]! < step) {
-        this.steps[kept] = this.steps[i]!;
-        this.values[kept] = this.values[i]!;
-        this.wallTimes[kept] = this.wallTimes[i]!;
-        kept++;
+    while (kept < this.count && this.steps[kept]! < step) kept++;
+    if (kept < this.count) {
+      this.unshare();
+      for (let i = kept + 1; i < this.count; i++) {
+        if (this.steps[i]! < step) {
+          this.steps[kept] = this.steps[i]!;
+          this.values[kept] = this.values[i]!;
+          this.wallTimes[kept] = this.wallTimes[i]!;
+          kept++;
+        }
       }
     }
     let dropped = this.count - kept;
@@ -112,14 +144,23 @@ export class SeriesBuilder {
   }
 
   clear(): void {
+    this.unshare();
     this.count = 0;
     this.stride = 1;
     this.sinceKept = 0;
     this.tail = undefined;
   }
 
+  /** Gives back memory a projection reserved but the reading did not fill. */
+  trim(): void {
+    const room = this.steps.length - this.count;
+    if (room <= 1024 || room <= this.count / 4) return;
+    this.resize(Math.max(2, this.count));
+  }
+
   /** Keeps every other point and doubles the stride for what comes next. */
   private thin(): void {
+    this.unshare();
     let kept = 0;
     for (let i = 0; i < this.count; i += 2) {
       this.steps[kept] = this.steps[i]!;
@@ -132,12 +173,23 @@ export class SeriesBuilder {
     this.sinceKept = 0;
   }
 
-  /** A copy of the points as a {@link Series}, optionally sorted by step (stable). */
+  /** The points as a {@link Series} (views; see the class comment), optionally sorted by step (stable). */
   snapshot(run: string, tag: string, sortByStep = false): Series {
     const n = this.length;
-    let steps = copy(this.steps, this.count, n, this.tail?.[0]);
-    let values = copy(this.values, this.count, n, this.tail?.[1]);
-    let wallTimes = copy(this.wallTimes, this.count, n, this.tail?.[2]);
+    let steps: Float64Array;
+    let values: Float64Array;
+    let wallTimes: Float64Array;
+    if (this.tail === undefined) {
+      steps = this.steps.subarray(0, n);
+      values = this.values.subarray(0, n);
+      wallTimes = this.wallTimes.subarray(0, n);
+      this.shared = true;
+    } else {
+      // The next push would overwrite the slot the skipped point would take in a view.
+      steps = withPoint(this.steps, this.count, this.tail[0]);
+      values = withPoint(this.values, this.count, this.tail[1]);
+      wallTimes = withPoint(this.wallTimes, this.count, this.tail[2]);
+    }
     if (sortByStep && !isNonDecreasing(steps)) {
       const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => steps[a]! - steps[b]! || a - b);
       const [s, v, w] = [steps, values, wallTimes];
@@ -151,19 +203,34 @@ export class SeriesBuilder {
   }
 
   private grow(): void {
-    const capacity = Math.min(this.maxPoints, Math.max(16, this.steps.length * 2));
+    const current = this.steps.length;
+    // Project the final length from the reading's progress (a little over, so an estimate
+    // that is just short does not cost another copy), but never more than 16x at once: a
+    // tag logged only early in a long file must not reserve room for the whole file.
+    const projected = Math.ceil(this.count * (this.progress?.growthFactor() ?? 1) * 1.02) + 64;
+    const wanted = Math.max(current * 2, Math.min(projected, current * 16));
+    this.resize(Math.min(this.maxPoints, Math.max(16, wanted)));
+  }
+
+  private resize(capacity: number): void {
     for (const key of ['steps', 'values', 'wallTimes'] as const) {
-      const bigger = new Float64Array(capacity);
-      bigger.set(this[key]);
-      this[key] = bigger;
+      const next = new Float64Array(capacity);
+      next.set(this[key].subarray(0, this.count));
+      this[key] = next;
     }
+    this.shared = false;
+  }
+
+  /** Moves to private arrays before points are rewritten in place, if a snapshot views them. */
+  private unshare(): void {
+    if (this.shared) this.resize(this.steps.length);
   }
 }
 
-function copy(a: Float64Array, count: number, n: number, extra: number | undefined): Float64Array {
-  const out = new Float64Array(n);
+function withPoint(a: Float64Array, count: number, extra: number): Float64Array {
+  const out = new Float64Array(count + 1);
   out.set(a.subarray(0, count));
-  if (n > count) out[count] = extra!;
+  out[count] = extra;
   return out;
 }
 
@@ -181,6 +248,8 @@ export class TagTable {
   /** Tags refused because the table was full. */
   refusedTags = 0;
   private readonly discard = new SeriesBuilder(2, 2);
+  /** Set by a reader that knows how many bytes it will read, so series grow to fit at once. */
+  readonly progress = new ReadProgress();
 
   constructor(
     readonly maxTags = DEFAULT_MAX_TAGS,
@@ -196,7 +265,7 @@ export class TagTable {
         this.discard.clear();
         return this.discard;
       }
-      b = new SeriesBuilder(64, this.maxPointsPerSeries);
+      b = new SeriesBuilder(64, this.maxPointsPerSeries, this.progress);
       this.byTag.set(tag, b);
     }
     return b;
@@ -225,6 +294,11 @@ export class TagTable {
   clear(): void {
     this.byTag.clear();
     this.refusedTags = 0;
+  }
+
+  /** After a reading: gives back room reserved for points that did not come. */
+  trim(): void {
+    for (const b of this.byTag.values()) b.trim();
   }
 
   /** Snapshot of every non-empty series. */

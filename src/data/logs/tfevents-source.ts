@@ -23,6 +23,8 @@ export function isEventFileName(name: string): boolean {
 interface EventFile {
   tail: FileTail;
   records: TfRecordReader;
+  /** Bytes of the run's earlier files: where this file starts in the reading's progress. */
+  base: number;
 }
 
 export class TfEventsRunSource implements LogSource {
@@ -55,6 +57,13 @@ export class TfEventsRunSource implements LogSource {
         continue;
       }
       const total = checks.reduce((sum, { ef, check }) => sum + Math.max(0, check.size - ef.tail.offset), 0);
+      // Series project their final length from how far through the run's bytes the reading is.
+      const progress = this.acc.table.progress;
+      progress.total = 0;
+      for (const { ef, check } of checks) {
+        ef.base = progress.total;
+        progress.total += check.size;
+      }
       let base = 0;
       for (const { ef, check } of checks) {
         if (check.change !== 'appended') continue;
@@ -66,6 +75,8 @@ export class TfEventsRunSource implements LogSource {
         });
         changed = true;
       }
+      progress.total = 0;
+      this.acc.table.trim();
       break;
     }
     return changed;
@@ -97,9 +108,14 @@ export class TfEventsRunSource implements LogSource {
   }
 
   private addFile(file: string): EventFile {
+    const progress = this.acc.table.progress;
     const ef: EventFile = {
       tail: new FileTail(file),
-      records: new TfRecordReader(file, this.log, (buf, start, end, offset) => this.acc.addEvent(buf, start, end, file, offset)),
+      records: new TfRecordReader(file, this.log, (buf, start, end, offset) => {
+        progress.done = ef.base + offset;
+        this.acc.addEvent(buf, start, end, file, offset);
+      }),
+      base: 0,
     };
     this.eventFiles.set(file, ef);
     return ef;

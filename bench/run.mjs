@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildWasm } from '../scripts/build-wasm.mjs';
 import { ensureDebianPackages } from '../scripts/system-deps.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +29,8 @@ const ctx = {
   quick,
 };
 mkdirSync(ctx.workDir, { recursive: true });
+// The bundles embed the generated WebAssembly modules (a fresh clone has not built them yet).
+buildWasm();
 // The peers (PyTorch, NumPy, pandas) and GNU time for their peak memory, from Debian as the
 // tests get theirs: a fresh machine runs `npm run bench` with no manual step.
 ensureDebianPackages(['python3-torch', 'python3-numpy', 'python3-pandas', 'time']);

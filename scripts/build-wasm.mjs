@@ -1,5 +1,6 @@
-// Compiles the AssemblyScript kernels (src/kernels/wasm/assembly/*.ts) to WebAssembly with SIMD
-// and embeds each module as base64 in src/kernels/wasm/<name>.generated.ts, so the kernels load
+// Compiles the AssemblyScript modules (src/kernels/wasm/assembly/*.ts, the kernels' loops, and
+// src/data/logs/wasm/assembly/*.ts, the TFRecord scanner) to WebAssembly with SIMD and embeds
+// each as base64 in <dir>/wasm/<name>.generated.ts next to its assembly folder, so code loads
 // it the same way under tsx (unit tests), in every esbuild bundle and in tsc. The generated
 // files are not committed; build.mjs, test.mjs and run-unit-tests.mjs call this first, and it
 // does nothing when the embedded source hash is current.
@@ -12,14 +13,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sourceDir = join(root, 'src/kernels/wasm/assembly');
-const outDir = join(root, 'src/kernels/wasm');
+const wasmDirs = ['src/kernels/wasm', 'src/data/logs/wasm'].map((d) => join(root, d));
 const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
 const force = process.argv.includes('--force');
 
 const flags = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--initialMemory', '4'];
 
 export function buildWasm() {
+  let built = 0;
+  for (const outDir of wasmDirs) built += buildDir(join(outDir, 'assembly'), outDir);
+  return built;
+}
+
+function buildDir(sourceDir, outDir) {
   let built = 0;
   for (const file of readdirSync(sourceDir).filter((f) => f.endsWith('.ts'))) {
     const name = file.replace(/\.ts$/, '');

@@ -84,6 +84,62 @@ export function crc32cUpdate(crc: number, bytes: Uint8Array, start = 0, end = by
   return ~update(CASTAGNOLI, ~crc, bytes, start, end) >>> 0;
 }
 
+/**
+ * Rows of the CRC-32C register's response to one byte followed by k zero bytes:
+ * SHIFTED[256k + v] is the raw CRC (no initial or final inversion) of the message
+ * v, 0 x k. Built lazily, one row per extra byte of record length.
+ */
+let shifted = new Int32Array(0);
+let shiftedRows = 0;
+
+function shiftedTable(rows: number): Int32Array {
+  if (rows <= shiftedRows) return shifted;
+  const t = new Int32Array(rows * 256);
+  t.set(shifted);
+  for (let k = shiftedRows; k < rows; k++) {
+    for (let v = 0; v < 256; v++) {
+      if (k === 0) t[v] = CASTAGNOLI[v]!;
+      else {
+        const c = t[(k - 1) * 256 + v]!;
+        t[k * 256 + v] = CASTAGNOLI[c & 0xff]! ^ (c >>> 8);
+      }
+    }
+  }
+  shifted = t;
+  shiftedRows = rows;
+  return t;
+}
+
+/** Longest message {@link crc32cFromSameLength} handles (its tables grow with the length). */
+export const SAME_LENGTH_MAX = 256;
+
+/**
+ * CRC-32C of bytes[start, start + length), given the CRC of another message of the same
+ * length at bytes[baseStart, ...). A CRC is affine over GF(2), so for equal lengths
+ * crc(a) ^ crc(b) = crc0(a ^ b), the raw CRC of the difference, and a difference that is
+ * zero except in a few bytes costs a lookup per differing word instead of one per byte.
+ * Consecutive TFRecords of one scalar tag differ only in the step, the wall time and the
+ * value (7 of 34 bytes for torch's writer), which makes checking them about twice as fast.
+ * `view` is a DataView over all of `bytes`; length must be at most SAME_LENGTH_MAX.
+ */
+export function crc32cFromSameLength(view: DataView, start: number, baseStart: number, length: number, baseCrc: number): number {
+  const t = shiftedTable(length);
+  let c = baseCrc | 0;
+  let w = 0;
+  // Word j covers bytes w..w+3, which are followed by length-1-w ... length-4-w bytes.
+  for (; w + 4 <= length; w += 4) {
+    const x = view.getInt32(start + w, true) ^ view.getInt32(baseStart + w, true);
+    if (x === 0) continue;
+    const k = (length - 1 - w) << 8;
+    c ^= t[k + (x & 0xff)]! ^ t[k - 256 + ((x >>> 8) & 0xff)]! ^ t[k - 512 + ((x >>> 16) & 0xff)]! ^ t[k - 768 + (x >>> 24)]!;
+  }
+  for (; w < length; w++) {
+    const x = view.getUint8(start + w) ^ view.getUint8(baseStart + w);
+    c ^= t[((length - 1 - w) << 8) + x]!;
+  }
+  return c >>> 0;
+}
+
 /** The mask TFRecord (like LevelDB) applies to a CRC-32C before storing it. */
 export function maskCrc(crc: number): number {
   return (((crc >>> 15) | (crc << 17)) + 0xa282ead8) >>> 0;

@@ -119,6 +119,20 @@ export class SeriesBuilder {
     this.wallTimes[i] = wallTime;
   }
 
+  /** Appends points [from, to) of the given arrays, as push() would one by one. */
+  pushMany(steps: Float64Array, values: Float64Array, wallTimes: Float64Array, from: number, to: number): void {
+    const n = to - from;
+    if (this.stride > 1 || this.count + n > this.maxPoints) {
+      for (let i = from; i < to; i++) this.push(steps[i]!, values[i]!, wallTimes[i]!);
+      return;
+    }
+    while (this.count + n > this.steps.length) this.grow();
+    this.steps.set(steps.subarray(from, to), this.count);
+    this.values.set(values.subarray(from, to), this.count);
+    this.wallTimes.set(wallTimes.subarray(from, to), this.count);
+    this.count += n;
+  }
+
   /** Drops every point whose step is at or after `step`; returns how many were dropped. */
   dropFromStep(step: number): number {
     let kept = 0;

@@ -111,10 +111,19 @@ export class TfEventsRunSource implements LogSource {
     const progress = this.acc.table.progress;
     const ef: EventFile = {
       tail: new FileTail(file),
-      records: new TfRecordReader(file, this.log, (buf, start, end, offset) => {
-        progress.done = ef.base + offset;
-        this.acc.addEvent(buf, start, end, file, offset);
-      }),
+      records: new TfRecordReader(
+        file,
+        this.log,
+        (buf, start, end, offset) => {
+          progress.done = ef.base + offset;
+          this.acc.addEvent(buf, start, end, file, offset);
+        },
+        undefined,
+        (group) => {
+          progress.done = ef.base + group.firstOffset;
+          return this.acc.addScalarGroup(group, file);
+        },
+      ),
       base: 0,
     };
     this.eventFiles.set(file, ef);

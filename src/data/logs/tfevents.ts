@@ -15,6 +15,7 @@
 import { IssueLog } from './issues.js';
 import { ProtoError, ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT, decodeUtf8 } from './protobuf.js';
 import { TagTable, type SeriesBuilder, type Series } from './series.js';
+import type { ScalarGroup } from './tfrecord.js';
 
 /** A purge of points caused by a restart or out-of-order steps. */
 export interface Purge {
@@ -132,13 +133,36 @@ export class TfEventsAccumulator {
   addEvent(buf: Uint8Array, start: number, end: number, file: string, offset: number): void {
     try {
       if (!this.addLegacyScalarEvent(buf, start, end, file, offset)) this.decodeEvent(buf, start, end, file, offset);
-      if (this.table.refusedTags !== 0 && !this.reportedTagLimit) {
-        this.reportedTagLimit = true;
-        this.issues.add(file, `more than ${this.table.maxTags} tags in this run; values of further new tags are ignored`, { offset });
-      }
+      this.checkTagLimit(file, offset);
     } catch (e) {
       if (!(e instanceof ProtoError)) throw e;
       this.issues.add(file, `malformed Event protobuf: ${e.message} (${e.position - start} bytes into the record); record skipped`, { offset });
+    }
+  }
+
+  /**
+   * A group of legacy-scalar events of one tag at non-decreasing steps, decoded by the
+   * TFRecord scanner. Taken in bulk unless a point of it could purge (steps going back with a
+   * file_version below 2): false then, and the records come one by one to addEvent.
+   */
+  addScalarGroup(g: ScalarGroup, file: string): boolean {
+    const purgesByStep = this.fileVersion === undefined || this.fileVersion < 2;
+    if (purgesByStep && g.steps[g.from]! < this.mostRecentStep) return false;
+    const tag = this.tags.get(g.buf, g.tagStart, g.tagEnd);
+    if (purgesByStep) this.mostRecentStep = g.steps[g.to - 1]!;
+    if (tag !== this.lastTag) {
+      this.lastTag = tag;
+      this.lastBuilder = this.table.get(tag);
+    }
+    this.lastBuilder!.pushMany(g.steps, g.values, g.wallTimes, g.from, g.to);
+    this.checkTagLimit(file, g.firstOffset);
+    return true;
+  }
+
+  private checkTagLimit(file: string, offset: number): void {
+    if (this.table.refusedTags !== 0 && !this.reportedTagLimit) {
+      this.reportedTagLimit = true;
+      this.issues.add(file, `more than ${this.table.maxTags} tags in this run; values of further new tags are ignored`, { offset });
     }
   }
 

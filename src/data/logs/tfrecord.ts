@@ -10,14 +10,37 @@
  * bad data checksum loses only that record. Records larger than `maxRecordBytes` (graph
  * definitions, images) are checked as they stream past and never buffered whole.
  */
-import { crc32cUpdate, maskCrc, maskedCrc32c } from './crc.js';
+import { SAME_LENGTH_MAX, crc32c, crc32cFromSameLength, crc32cUpdate, maskCrc, maskedCrc32c } from './crc.js';
 import type { IssueLog } from './issues.js';
+import { SCALAR_MORE, tfrecordScanner, GENERAL_RECORD } from './tfrecord-wasm.js';
 
 const HEADER = 12;
 const FOOTER = 4;
 
 /** Receives each verified record: data is bytes[start, end) of `buf`, valid only during the call. */
 export type RecordHandler = (buf: Uint8Array, start: number, end: number, recordOffset: number) => void;
+
+/**
+ * Consecutive verified records that each hold one legacy scalar of the same tag, at
+ * non-decreasing steps, decoded by the WebAssembly scanner: the points are
+ * steps/values/wallTimes[from, to), the tag is buf[tagStart, tagEnd). Valid only during the call.
+ */
+export interface ScalarGroup {
+  buf: Uint8Array;
+  tagStart: number;
+  tagEnd: number;
+  steps: Float64Array;
+  values: Float64Array;
+  wallTimes: Float64Array;
+  from: number;
+  to: number;
+  /** File offsets of the first and the last record. */
+  firstOffset: number;
+  lastOffset: number;
+}
+
+/** Takes a group in bulk, or returns false to have its records handed over one by one instead. */
+export type ScalarGroupHandler = (group: ScalarGroup) => boolean;
 
 function u32(b: Uint8Array, p: number): number {
   return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
@@ -41,12 +64,36 @@ export class TfRecordReader {
   // TFRecord lengths repeat (one scalar per event), so the length checksum is memoised.
   private lastLength = -1;
   private lastLengthCrc = 0;
+  // The last record whose data CRC was computed in the current chunk: a record of the same
+  // length is checked from its difference to it (see crc32cFromSameLength).
+  private baseBuf: Uint8Array | undefined;
+  private baseStart = 0;
+  private baseLength = -1;
+  private baseCrc = 0;
+  private view = new DataView(new ArrayBuffer(0));
+  // The part of the current chunk copied into the WebAssembly scanner's input.
+  private window: Uint8Array | undefined;
+  private winStart = 0;
+  private winEnd = 0;
+  private readonly group: ScalarGroup = {
+    buf: new Uint8Array(0),
+    tagStart: 0,
+    tagEnd: 0,
+    steps: new Float64Array(0),
+    values: new Float64Array(0),
+    wallTimes: new Float64Array(0),
+    from: 0,
+    to: 0,
+    firstOffset: 0,
+    lastOffset: 0,
+  };
 
   constructor(
     readonly file: string,
     private readonly issues: IssueLog,
     private readonly onRecord: RecordHandler,
     readonly maxRecordBytes = 64 * 1024 * 1024,
+    private readonly onScalars?: ScalarGroupHandler,
   ) {}
 
   /** Bytes held for an incomplete trailing record. */
@@ -59,10 +106,21 @@ export class TfRecordReader {
     if (this.stopped) return;
     let pos = 0;
     const end = chunk.length;
+    // The previous chunk's bytes are gone (its buffer is reused).
+    this.baseBuf = undefined;
+    this.window = undefined;
     if (this.skipRemaining > 0) pos = this.continueSkip(chunk, 0);
     if (this.carryLength > 0 && pos < end) pos = this.completeCarry(chunk, pos);
     if (this.stopped) return;
     while (this.skipRemaining === 0 && this.carryLength === 0 && pos < end) {
+      if (end - pos >= HEADER + FOOTER) {
+        const next = this.scanned(chunk, pos, end);
+        if (next !== pos) {
+          pos = next;
+          continue;
+        }
+      }
+      // One record the scanner stopped at (or every record, without WebAssembly).
       if (end - pos < HEADER) {
         this.keep(chunk, pos, end);
         return;
@@ -83,6 +141,71 @@ export class TfRecordReader {
       this.emit(chunk, pos, lo);
       pos += total;
     }
+  }
+
+  /**
+   * Hands over the well-formed records from chunk[pos...] that the WebAssembly scanner walks;
+   * returns the position where it stopped (pos itself if it walked none).
+   */
+  private scanned(chunk: Uint8Array, pos: number, end: number): number {
+    const sc = tfrecordScanner();
+    if (sc === null) return pos;
+    // The scanner's input holds chunk[winStart, winEnd) while this reader is its last user in
+    // this call; after it stops at a record the JavaScript path handles, it goes on from there.
+    if (sc.owner !== this || this.window !== chunk || pos < this.winStart || pos >= this.winEnd) {
+      const n = Math.min(end - pos, sc.capacity);
+      sc.input.set(chunk.subarray(pos, pos + n));
+      sc.owner = this;
+      this.window = chunk;
+      this.winStart = pos;
+      this.winEnd = pos + n;
+    }
+    const decode = this.onScalars !== undefined;
+    const count = sc.scan(pos - this.winStart, this.winEnd - this.winStart, this.maxRecordBytes, decode);
+    const { starts, flags } = sc;
+    // Records are handed over from the chunk itself (input[i] is chunk[winStart + i]), so the
+    // decoder sees one kind of array whichever path a record took.
+    const shift = this.winStart;
+    let i = 0;
+    while (i < count) {
+      if (decode && flags[i] !== GENERAL_RECORD) {
+        let j = i + 1;
+        while (j < count && flags[j] === SCALAR_MORE) j++;
+        // Records are contiguous: file offsets differ as buffer offsets do.
+        const first = starts[i]!;
+        const last = starts[j - 1]!;
+        const lastEnd = last + u32(chunk, shift + last - HEADER) + FOOTER;
+        const g = this.group;
+        g.buf = chunk;
+        g.tagStart = sc.tagStarts[i]! + shift;
+        g.tagEnd = shift + first + u32(chunk, shift + first - HEADER) - 5;
+        g.steps = sc.steps;
+        g.values = sc.values;
+        g.wallTimes = sc.wallTimes;
+        g.from = i;
+        g.to = j;
+        g.firstOffset = this.offset;
+        g.lastOffset = this.offset + (last - first);
+        if (this.onScalars!(g)) {
+          this.offset += lastEnd - (first - HEADER);
+          i = j;
+          continue;
+        }
+        for (; i < j; i++) this.handOver(chunk, starts[i]! + shift);
+        continue;
+      }
+      this.handOver(chunk, starts[i]! + shift);
+      i++;
+    }
+    return this.winStart + sc.consumed();
+  }
+
+  /** Hands over the verified record whose data starts at chunk[s]. */
+  private handOver(chunk: Uint8Array, s: number): void {
+    const length = u32(chunk, s - HEADER);
+    const recordOffset = this.offset;
+    this.offset += HEADER + length + FOOTER;
+    this.onRecord(chunk, s, s + length, recordOffset);
   }
 
   /** Forgets all state (the file is being read again from the start). */
@@ -129,7 +252,21 @@ export class TfRecordReader {
     const dataStart = pos + HEADER;
     const dataEnd = dataStart + length;
     const stored = u32(b, dataEnd);
-    const actual = maskedCrc32c(b, dataStart, dataEnd);
+    let crc: number;
+    if (b === this.baseBuf && length === this.baseLength) crc = crc32cFromSameLength(this.view, dataStart, this.baseStart, length, this.baseCrc);
+    else {
+      crc = crc32c(b, dataStart, dataEnd);
+      if (length <= SAME_LENGTH_MAX && b !== this.carry) {
+        if (this.view.buffer !== b.buffer || this.view.byteOffset !== b.byteOffset || this.view.byteLength !== b.byteLength) {
+          this.view = new DataView(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
+        }
+        this.baseBuf = b;
+        this.baseLength = length;
+      } else this.baseBuf = undefined;
+    }
+    this.baseStart = dataStart;
+    this.baseCrc = crc;
+    const actual = maskCrc(crc);
     const recordOffset = this.offset;
     this.offset += HEADER + length + FOOTER;
     if (stored !== actual) {

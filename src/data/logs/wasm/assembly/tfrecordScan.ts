@@ -1,0 +1,298 @@
+// AssemblyScript (compiled to WebAssembly by scripts/build-wasm.mjs; not part of the TypeScript
+// program). The hot loop of TFRecord reading: framing and both masked CRC-32C checks of every
+// record of a chunk. JavaScript byte loops cost about a nanosecond per byte on our machines
+// (bounds checks on every load, no unaligned word loads), which made the checksum alone take
+// 0.8 ns/byte; here the table-driven CRC reads words without checks.
+//
+// Contract with src/data/logs/tfrecord-wasm.ts: the caller copies a chunk into the input
+// region (prepare() sizes it) and calls scan(from, end, maxRecord). scan walks records from
+// `from` while each is complete, no larger than maxRecord, and has a correct length checksum
+// and a correct data checksum, writing each record's data offset to the starts region; it
+// stops at the first record that is anything else and leaves it to the caller's JavaScript
+// path, which decides every message. consumed() is the offset after the last record walked.
+
+const T: usize = memory.data(8 * 256 * 4, 64);
+let tablesBuilt = false;
+// S[256k + v]: the raw CRC (no inversions) of byte v followed by k zero bytes, for records
+// checked from their difference to the previous record of the same length.
+const SAME_MAX: u32 = 128;
+const S: usize = memory.data(<i32>SAME_MAX * 256 * 4, 64);
+let sameRows: u32 = 0;
+
+let input: usize = 0;
+let capacity: i32 = 0;
+let consumedAt: i32 = 0;
+// The length checksum repeats with the length (one scalar per event): memoised.
+let lastLength: u32 = 0xffffffff;
+let lastLengthCrc: u32 = 0;
+
+function buildTables(): void {
+  for (let n: u32 = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+    store<u32>(T + (n << 2), c);
+  }
+  for (let s: u32 = 1; s < 8; s++) {
+    for (let n: u32 = 0; n < 256; n++) {
+      const prev = load<u32>(T + (((s - 1) << 8) + n) * 4);
+      store<u32>(T + ((s << 8) + n) * 4, (prev >>> 8) ^ load<u32>(T + ((prev & 0xff) << 2)));
+    }
+  }
+  tablesBuilt = true;
+}
+
+function buildSameRows(rows: u32): void {
+  for (let k = sameRows; k < rows; k++) {
+    for (let v: u32 = 0; v < 256; v++) {
+      let c: u32;
+      if (k == 0) c = load<u32>(T + (v << 2));
+      else {
+        const prev = load<u32>(S + (((k - 1) << 8) + v) * 4);
+        c = load<u32>(T + ((prev & 0xff) << 2)) ^ (prev >>> 8);
+      }
+      store<u32>(S + ((k << 8) + v) * 4, c);
+    }
+  }
+  sameRows = rows;
+}
+
+@inline
+function s(k: u32, v: u32): u32 {
+  return load<u32>(S + (((k << 8) + v) << 2));
+}
+
+/**
+ * CRC-32C of n bytes at p given the CRC of the n bytes at base: a CRC is affine over GF(2),
+ * so crc(a) ^ crc(b) is the raw CRC of a ^ b, and only the differing words cost lookups.
+ */
+function crcFromBase(p: usize, base: usize, n: u32, baseCrc: u32): u32 {
+  let c = baseCrc;
+  let w: u32 = 0;
+  for (; w + 8 <= n; w += 8) {
+    const x = load<u64>(p + w) ^ load<u64>(base + w);
+    if (x == 0) continue;
+    const k = n - 1 - w;
+    const lo = <u32>x;
+    const hi = <u32>(x >>> 32);
+    c ^=
+      s(k, lo & 0xff) ^
+      s(k - 1, (lo >>> 8) & 0xff) ^
+      s(k - 2, (lo >>> 16) & 0xff) ^
+      s(k - 3, lo >>> 24) ^
+      s(k - 4, hi & 0xff) ^
+      s(k - 5, (hi >>> 8) & 0xff) ^
+      s(k - 6, (hi >>> 16) & 0xff) ^
+      s(k - 7, hi >>> 24);
+  }
+  for (; w < n; w++) c ^= s(n - 1 - w, <u32>(load<u8>(p + w) ^ load<u8>(base + w)));
+  return c;
+}
+
+/** Records one scan() call walks at most (the per-record output regions hold this many). */
+export const MAX_RECORDS: i32 = 65536;
+let starts: usize = 0;
+let flags: usize = 0;
+let tagStarts: usize = 0;
+let steps: usize = 0;
+let walls: usize = 0;
+let values: usize = 0;
+
+/** Makes room for `bytes` of input; returns the input region's address (0 if memory cannot grow). */
+export function prepare(bytes: i32): usize {
+  if (!tablesBuilt) buildTables();
+  if (bytes > capacity) {
+    // Input, then the per-record outputs: three i32 and three f64 regions.
+    const base = (__heap_base + 63) & ~63;
+    const records = <usize>MAX_RECORDS;
+    const outputs = (base + <usize>bytes + 63) & ~63;
+    const need = outputs + records * (3 * 4 + 3 * 8);
+    const have = <usize>memory.size() << 16;
+    if (need > have && memory.grow(<i32>((need - have + 0xffff) >> 16)) < 0) return 0;
+    input = base;
+    starts = outputs;
+    flags = starts + records * 4;
+    tagStarts = flags + records * 4;
+    steps = tagStarts + records * 4;
+    walls = steps + records * 8;
+    values = walls + records * 8;
+    capacity = bytes;
+  }
+  return input;
+}
+
+export function startsRegion(): usize {
+  return starts;
+}
+export function flagsRegion(): usize {
+  return flags;
+}
+export function tagStartsRegion(): usize {
+  return tagStarts;
+}
+export function stepsRegion(): usize {
+  return steps;
+}
+export function wallsRegion(): usize {
+  return walls;
+}
+export function valuesRegion(): usize {
+  return values;
+}
+
+export function consumed(): i32 {
+  return consumedAt;
+}
+
+@inline
+function t(table: u32, index: u32): u32 {
+  return load<u32>(T + (((table << 8) + index) << 2));
+}
+
+function crc32c(p: usize, n: usize): u32 {
+  let c: u32 = 0xffffffff;
+  const e = p + n;
+  while (p + 8 <= e) {
+    const a = c ^ load<u32>(p);
+    const b = load<u32>(p, 4);
+    c =
+      t(7, a & 0xff) ^
+      t(6, (a >>> 8) & 0xff) ^
+      t(5, (a >>> 16) & 0xff) ^
+      t(4, a >>> 24) ^
+      t(3, b & 0xff) ^
+      t(2, (b >>> 8) & 0xff) ^
+      t(1, (b >>> 16) & 0xff) ^
+      t(0, b >>> 24);
+    p += 8;
+  }
+  while (p < e) {
+    c = t(0, (c ^ <u32>load<u8>(p)) & 0xff) ^ (c >>> 8);
+    p++;
+  }
+  return ~c;
+}
+
+@inline
+function mask(crc: u32): u32 {
+  return ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
+}
+
+// Record kinds in the flags region.
+const GENERAL: i32 = 0; // anything but the one-legacy-scalar shape: decoded by JavaScript
+const SCALAR_FIRST: i32 = 1; // a legacy scalar starting a group
+const SCALAR_MORE: i32 = 2; // a legacy scalar of the previous one's tag, at a step no lower
+
+// The record being decoded: set by legacyScalar() when it returns true.
+let step: i32 = 0;
+let tagAt: usize = 0;
+let tagLength: u32 = 0;
+
+/**
+ * True when the Event at data[0, length) is one legacy scalar as torch and tensorboardX write
+ * it: `09 <wall_time> [10 <step>] 2a L (0a L (0a L <tag>) 15 <float>)`, each length one byte and
+ * the step under 2^28. The same shape TfEventsAccumulator's JavaScript fast path accepts.
+ */
+function legacyScalar(data: usize, length: u32): bool {
+  if (length < 16 || load<u8>(data) != 0x09) return false;
+  const end = data + <usize>length;
+  let p = data + 9;
+  let s: i32 = 0;
+  if (load<u8>(p) == 0x10) {
+    p++;
+    let shift: i32 = 0;
+    while (true) {
+      const b = <i32>load<u8>(p++);
+      s |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+      shift += 7;
+      if (shift > 21 || p >= end) return false;
+    }
+  }
+  if (load<u8>(p) != 0x2a || load<u8>(p, 1) >= 0x80 || p + 2 + <usize>load<u8>(p, 1) != end) return false;
+  p += 2;
+  if (load<u8>(p) != 0x0a || load<u8>(p, 1) >= 0x80 || p + 2 + <usize>load<u8>(p, 1) != end) return false;
+  p += 2;
+  if (load<u8>(p) != 0x0a || load<u8>(p, 1) >= 0x80) return false;
+  const tag = p + 2;
+  const tagEnd = tag + <usize>load<u8>(p, 1);
+  if (tagEnd + 5 != end || load<u8>(tagEnd) != 0x15) return false;
+  step = s;
+  tagAt = tag;
+  tagLength = <u32>(tagEnd - tag);
+  return true;
+}
+
+function sameBytes(a: usize, b: usize, n: u32): bool {
+  let i: u32 = 0;
+  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
+/**
+ * Walks verified records in input[from, end), at most MAX_RECORDS; returns how many. For each,
+ * starts holds its data offset; with `decode`, flags its kind and, for legacy scalars, steps,
+ * walls and values the point and tagStarts the tag's offset (its end is the record's end - 5).
+ */
+export function scan(from: i32, end: i32, maxRecord: u32, decode: bool): i32 {
+  let pos = from;
+  let count = 0;
+  let base: usize = 0;
+  let baseLength: u32 = 0xffffffff;
+  let baseCrc: u32 = 0;
+  // The previous legacy scalar of this call, for grouping.
+  let lastTag: usize = 0;
+  let lastTagLength: u32 = 0xffffffff;
+  let lastStep: i32 = 0;
+  let lastWasScalar = false;
+  while (end - pos >= 12 && count < MAX_RECORDS) {
+    const at = input + <usize>pos;
+    const lo = load<u32>(at);
+    const hi = load<u32>(at, 4);
+    if (hi != 0 || lo > maxRecord) break;
+    if (lo != lastLength) {
+      const crc = mask(crc32c(at, 8));
+      lastLength = lo;
+      lastLengthCrc = crc;
+    }
+    if (load<u32>(at, 8) != lastLengthCrc) break;
+    const total = <i32>lo + 16;
+    if (end - pos < total) break;
+    const data = at + 12;
+    let crc: u32;
+    if (lo == baseLength) crc = crcFromBase(data, base, lo, baseCrc);
+    else {
+      crc = crc32c(data, <usize>lo);
+      if (lo <= SAME_MAX) {
+        if (lo > sameRows) buildSameRows(lo);
+        baseLength = lo;
+      } else baseLength = 0xffffffff;
+    }
+    base = data;
+    baseCrc = crc;
+    if (load<u32>(data + <usize>lo) != mask(crc)) break;
+    const slot = <usize>count;
+    store<i32>(starts + (slot << 2), pos + 12);
+    if (decode) {
+      if (legacyScalar(data, lo)) {
+        const more = lastWasScalar && tagLength == lastTagLength && step >= lastStep && sameBytes(tagAt, lastTag, tagLength);
+        store<i32>(flags + (slot << 2), more ? SCALAR_MORE : SCALAR_FIRST);
+        store<i32>(tagStarts + (slot << 2), <i32>(tagAt - input));
+        store<f64>(steps + (slot << 3), <f64>step);
+        store<f64>(walls + (slot << 3), load<f64>(data, 1));
+        store<f64>(values + (slot << 3), <f64>load<f32>(tagAt + <usize>tagLength, 1));
+        lastTag = tagAt;
+        lastTagLength = tagLength;
+        lastStep = step;
+        lastWasScalar = true;
+      } else {
+        store<i32>(flags + (slot << 2), GENERAL);
+        lastWasScalar = false;
+      }
+    }
+    count++;
+    pos += total;
+  }
+  consumedAt = pos;
+  return count;
+}

@@ -1,0 +1,201 @@
+/**
+ * The WebAssembly TFRecord scanner (framing, both checksums, legacy scalars decoded in bulk)
+ * against the JavaScript path it speeds up: the same points, purges, messages and offsets on
+ * the fixtures and on generated event streams with restarts, odd tags, large steps and damage,
+ * fed whole and in arbitrary pieces. Also the same-length CRC shortcut against the plain CRC.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { crc32c, crc32cFromSameLength, maskedCrc32c, SAME_LENGTH_MAX } from '../../src/data/logs/crc.js';
+import { IssueLog } from '../../src/data/logs/issues.js';
+import { TfEventsAccumulator } from '../../src/data/logs/tfevents.js';
+import { TfRecordReader } from '../../src/data/logs/tfrecord.js';
+import { setTfRecordScannerDisabled, tfrecordScanner } from '../../src/data/logs/tfrecord-wasm.js';
+import { FIXTURES } from './logs-helpers.js';
+
+// ---- a minimal Event writer (independent of the reader's decoder) --------------------------
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  let v = BigInt(n);
+  if (v < 0n) v += 1n << 64n;
+  do {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    out.push(v > 0n ? b | 0x80 : b);
+  } while (v > 0n);
+  return out;
+}
+function field(key: number, payload: number[]): number[] {
+  return [key, ...varint(payload.length), ...payload];
+}
+function f64(x: number): number[] {
+  const b = Buffer.alloc(8);
+  b.writeDoubleLE(x);
+  return [...b];
+}
+function f32(x: number): number[] {
+  const b = Buffer.alloc(4);
+  b.writeFloatLE(x);
+  return [...b];
+}
+
+type Ev =
+  | { kind: 'scalar'; wall: number; step: number; tag: string; value: number }
+  | { kind: 'version'; version: number }
+  | { kind: 'start'; step: number };
+
+function eventBytes(e: Ev): number[] {
+  switch (e.kind) {
+    case 'scalar': {
+      const value = [...field(0x0a, [...Buffer.from(e.tag, 'utf8')]), 0x15, ...f32(e.value)];
+      return [0x09, ...f64(e.wall), ...(e.step !== 0 ? [0x10, ...varint(e.step)] : []), ...field(0x2a, field(0x0a, value))];
+    }
+    case 'version':
+      return [0x09, ...f64(0), ...field(0x1a, [...Buffer.from(`brain.Event:${e.version}`)])];
+    case 'start':
+      return [0x09, ...f64(1), 0x10, ...varint(e.step), ...field(0x3a, [0x08, 0x01])];
+  }
+}
+
+function frame(data: number[]): Uint8Array {
+  const out = new Uint8Array(16 + data.length);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, data.length, true);
+  dv.setUint32(8, maskedCrc32c(out, 0, 8), true);
+  out.set(data, 12);
+  dv.setUint32(12 + data.length, maskedCrc32c(out, 12, 12 + data.length), true);
+  return out;
+}
+
+function fileOf(events: Ev[]): Uint8Array {
+  const parts = events.map((e) => frame(eventBytes(e)));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+// ---- reading both ways ---------------------------------------------------------------------
+
+function read(bytes: Uint8Array, cuts: number[], scanner: boolean) {
+  setTfRecordScannerDisabled(!scanner);
+  try {
+    const issues = new IssueLog();
+    const acc = new TfEventsAccumulator(issues);
+    const reader = new TfRecordReader(
+      'f',
+      issues,
+      (b, s, e, o) => acc.addEvent(b, s, e, 'f', o),
+      undefined,
+      (g) => acc.addScalarGroup(g, 'f'),
+    );
+    let at = 0;
+    for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length)].sort((a, b) => a - b).concat(bytes.length)) {
+      // Each piece is a fresh buffer, as FileTail's reused buffers are overwritten between feeds.
+      reader.feed(Uint8Array.from(bytes.subarray(at, cut)));
+      at = cut;
+    }
+    return {
+      series: acc.snapshot('r').map((s) => ({ tag: s.tag, steps: [...s.steps], values: [...s.values], wallTimes: [...s.wallTimes] })),
+      purges: acc.purges.map((p) => ({ ...p })),
+      issues: issues.all().map((e) => e.message),
+      offset: reader.offset,
+      pending: reader.pendingBytes,
+      stopped: reader.stopped,
+    };
+  } finally {
+    setTfRecordScannerDisabled(false);
+  }
+}
+
+function assertSame(bytes: Uint8Array, cuts: number[] = []): ReturnType<typeof read> {
+  const js = read(bytes, cuts, false);
+  const wasm = read(bytes, cuts, true);
+  assert.deepEqual(wasm, js);
+  return wasm;
+}
+
+describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () => {
+  test('the scanner loads here', () => {
+    assert.ok(tfrecordScanner() !== null);
+  });
+
+  test('on every tfevents fixture, whole and cut into pieces', () => {
+    const dir = join(FIXTURES, 'tfevents');
+    for (const run of readdirSync(dir)) {
+      for (const name of readdirSync(join(dir, run))) {
+        const bytes = readFileSync(join(dir, run, name));
+        const whole = assertSame(bytes);
+        assert.ok(whole.series.length > 0 || run === 'big_record', `${run}: no series`);
+        for (const step of [1, 7, 50, 333]) {
+          const cuts = Array.from({ length: Math.ceil(bytes.length / step) }, (_, i) => i * step);
+          assertSame(bytes, cuts);
+        }
+      }
+    }
+  });
+
+  const tags = ['loss', 'train/loss', 'val/acc', 'lr', 'a'.repeat(100), 'ü/größe'];
+  const event: fc.Arbitrary<Ev> = fc.oneof(
+    { weight: 12, arbitrary: fc.record({ kind: fc.constant('scalar' as const), wall: fc.double({ noNaN: true }), step: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.constant(2 ** 28 - 1), fc.constant(2 ** 28)), tag: fc.constantFrom(...tags), value: fc.float() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('version' as const), version: fc.constantFrom(1, 2) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('start' as const), step: fc.integer({ min: 0, max: 40 }) }) },
+  );
+
+  test('on generated streams: restarts, steps going back, long tags and steps, damage, any cuts', () => {
+    fc.assert(
+      fc.property(
+        fc.array(event, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 2 }),
+        (events, cutSeeds, flips) => {
+          const bytes = fileOf(events);
+          for (const [at, x] of flips) bytes[at % bytes.length]! ^= x;
+          assertSame(bytes, cutSeeds.map((c) => c % bytes.length));
+        },
+      ),
+      { numRuns: 400, seed: 20261206 },
+    );
+  });
+
+  test('a long run of one tag is taken in bulk, with the projection and the same result', () => {
+    const events: Ev[] = [{ kind: 'version', version: 2 }];
+    for (let s = 0; s < 200_000; s++) events.push({ kind: 'scalar', wall: 1.7e9 + s * 0.05, step: s, tag: s % 1000 === 999 ? 'lr' : 'loss', value: Math.fround(1 / (s + 1)) });
+    const r = assertSame(fileOf(events), [1 << 20, 3 << 20]);
+    assert.equal(r.series[0]!.steps.length, 200_000 - 200);
+    assert.equal(r.series[1]!.tag, 'lr');
+  });
+});
+
+describe('CRC-32C from a same-length message', () => {
+  test('equals the plain CRC for any two messages, lengths and offsets', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: SAME_LENGTH_MAX }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        (length, padA, padB, edits, seed) => {
+          const buf = new Uint8Array(padA + padB + 2 * length + 8);
+          let x = seed | 1;
+          for (let i = 0; i < buf.length; i++) buf[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+          const a = padA;
+          const b = padA + length + padB;
+          buf.copyWithin(b, a, a + length);
+          for (const [at, v] of edits) buf[b + (at % length)] = v;
+          const view = new DataView(buf.buffer);
+          assert.equal(crc32cFromSameLength(view, b, a, length, crc32c(buf, a, a + length)), crc32c(buf, b, b + length));
+        },
+      ),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+});

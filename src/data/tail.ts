@@ -72,7 +72,14 @@ export class FileTail {
    * buffers are reused: `onChunk` must copy whatever it keeps. Reports progress and honours
    * cancellation between chunks. Returns the number of bytes read.
    */
-  async readAppended(onChunk: (chunk: Uint8Array, fileOffset: number) => void, options: ReadOptions & { chunkBytes?: number } = {}): Promise<number> {
+  async readAppended(
+    onChunk: (chunk: Uint8Array, fileOffset: number) => void,
+    options: ReadOptions & {
+      chunkBytes?: number;
+      /** Two buffers to read into instead of fresh ones (a scanner's memory, say); chunks are at most their length. */
+      buffers?: readonly [Uint8Array, Uint8Array];
+    } = {},
+  ): Promise<number> {
     let fh;
     try {
       fh = await open(this.path, 'r');
@@ -89,9 +96,11 @@ export class FileTail {
       const size = st.size;
       if (size < this.offset) throw new DataError(this.path, `file shrank to ${size} bytes while being read`, { offset: this.offset });
       const start = this.offset;
-      const chunkBytes = Math.max(FINGERPRINT_BYTES, Math.min(options.chunkBytes ?? CHUNK_BYTES, Math.max(size - start, FINGERPRINT_BYTES)));
+      const given = options.buffers;
+      const limit = given ? Math.min(given[0].length, given[1].length) : Infinity;
+      const chunkBytes = Math.min(limit, Math.max(FINGERPRINT_BYTES, Math.min(options.chunkBytes ?? CHUNK_BYTES, Math.max(size - start, FINGERPRINT_BYTES))));
       // Two buffers: the next chunk is read (on the thread pool) while this one is parsed.
-      const buffers = [new Uint8Array(chunkBytes), size - start > chunkBytes ? new Uint8Array(chunkBytes) : undefined];
+      const buffers = given ? [given[0], given[1]] : [new Uint8Array(chunkBytes), size - start > chunkBytes ? new Uint8Array(chunkBytes) : undefined];
       let which = 0;
       const readAt = (at: number): Promise<number> | undefined =>
         at < size ? fh!.read(buffers[which]!, 0, Math.min(chunkBytes, size - at), at).then((r) => r.bytesRead) : undefined;

@@ -5,16 +5,17 @@
  * fed whole and in arbitrary pieces. Also the same-length CRC shortcut against the plain CRC.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { crc32c, crc32cFromSameLength, maskedCrc32c, SAME_LENGTH_MAX } from '../../src/data/logs/crc.js';
 import { IssueLog } from '../../src/data/logs/issues.js';
 import { TfEventsAccumulator } from '../../src/data/logs/tfevents.js';
+import { TfEventsRunSource } from '../../src/data/logs/tfevents-source.js';
 import { TfRecordReader } from '../../src/data/logs/tfrecord.js';
 import { setTfRecordScannerDisabled, tfrecordScanner } from '../../src/data/logs/tfrecord-wasm.js';
-import { FIXTURES } from './logs-helpers.js';
+import { FIXTURES, tempDir } from './logs-helpers.js';
 
 // ---- a minimal Event writer (independent of the reader's decoder) --------------------------
 
@@ -171,6 +172,54 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
     const r = assertSame(fileOf(events), [1 << 20, 3 << 20]);
     assert.equal(r.series[0]!.steps.length, 200_000 - 200);
     assert.equal(r.series[1]!.tag, 'lr');
+  });
+});
+
+async function readSource(dir: string, scanner: boolean) {
+  setTfRecordScannerDisabled(!scanner);
+  try {
+    const source = new TfEventsRunSource(dir, 'r');
+    await source.update();
+    return {
+      series: source.runs()[0]!.series.map((s) => ({ tag: s.tag, steps: [...s.steps], values: [...s.values], wallTimes: [...s.wallTimes] })),
+      purges: source.purges().map((p) => ({ ...p })),
+      issues: source.issues().map((e) => e.message),
+      pending: source.pending(),
+    };
+  } finally {
+    setTfRecordScannerDisabled(false);
+  }
+}
+
+describe('run directories read into the scanner\'s memory agree with the JavaScript path', () => {
+  test('every fixture run, and a file of many 4 MiB chunks with damage inside', async () => {
+    for (const run of readdirSync(join(FIXTURES, 'tfevents'))) {
+      const dir = join(FIXTURES, 'tfevents', run);
+      assert.deepEqual(await readSource(dir, true), await readSource(dir, false), run);
+    }
+    const t = tempDir();
+    try {
+      const events: Ev[] = [{ kind: 'version', version: 1 }];
+      for (let s = 0; s < 300_000; s++) events.push({ kind: 'scalar', wall: 1.7e9 + s, step: s % 100_000 === 77 ? s - 50 : s, tag: s % 7 === 0 ? 'val/loss' : 'loss', value: s });
+      const bytes = fileOf(events);
+      // Damage the data of the records around 5 MB and 9 MB (inside the second and third 4 MiB chunks).
+      let at = 0;
+      const damaged: number[] = [];
+      for (const target of [5_000_000, 9_000_123]) {
+        while (at + 16 + new DataView(bytes.buffer).getUint32(at, true) <= target) at += 16 + new DataView(bytes.buffer).getUint32(at, true);
+        bytes[at + 12 + 3]! ^= 0x40;
+        damaged.push(at);
+      }
+      writeFileSync(join(t.dir, 'events.out.tfevents.1.host'), bytes);
+      cpSync(join(FIXTURES, 'tfevents', 'tf2'), t.dir, { recursive: true });
+      const wasm = await readSource(t.dir, true);
+      assert.deepEqual(wasm, await readSource(t.dir, false));
+      assert.equal(wasm.issues.length, 2, wasm.issues.join('\n'));
+      for (const [k, off] of damaged.entries()) assert.match(wasm.issues[k]!, new RegExp(`byte ${off}\\b.*record data checksum`));
+      assert.ok(wasm.purges.length >= 2);
+    } finally {
+      t.cleanup();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import type { LogRun } from './series.js';
 import type { LogSource, PendingTail, UpdateOptions } from './source.js';
 import { TfEventsAccumulator, type Purge } from './tfevents.js';
 import { TfRecordReader } from './tfrecord.js';
+import { tfrecordScanner } from './tfrecord-wasm.js';
 
 /** True for names TensorBoard treats as event files. */
 export function isEventFileName(name: string): boolean {
@@ -65,15 +66,23 @@ export class TfEventsRunSource implements LogSource {
         progress.total += check.size;
       }
       let base = 0;
-      for (const { ef, check } of checks) {
-        if (check.change !== 'appended') continue;
-        checkCancelled(this.path, options.signal);
-        const before = base;
-        base += await ef.tail.readAppended((chunk) => ef.records.feed(chunk), {
-          ...options,
-          onProgress: options.onProgress ? (done) => options.onProgress!(before + done, total) : undefined,
-        });
-        changed = true;
+      // Files are read straight into the TFRecord scanner's memory when it is free.
+      const scanner = tfrecordScanner();
+      const buffers = scanner?.leaseReadBuffers();
+      try {
+        for (const { ef, check } of checks) {
+          if (check.change !== 'appended') continue;
+          checkCancelled(this.path, options.signal);
+          const before = base;
+          base += await ef.tail.readAppended((chunk) => ef.records.feed(chunk), {
+            ...options,
+            buffers,
+            onProgress: options.onProgress ? (done) => options.onProgress!(before + done, total) : undefined,
+          });
+          changed = true;
+        }
+      } finally {
+        if (buffers) scanner!.releaseReadBuffers();
       }
       progress.total = 0;
       this.acc.table.trim();

@@ -12,6 +12,7 @@ import { WASM_BASE64 } from './wasm/tfrecordScan.generated.js';
 interface ScanExports {
   memory: WebAssembly.Memory;
   prepare(bytes: number): number;
+  inputRegion(k: number): number;
   startsRegion(): number;
   flagsRegion(): number;
   tagStartsRegion(): number;
@@ -29,28 +30,37 @@ export const SCALAR_FIRST = 1;
 export const SCALAR_MORE = 2;
 
 export interface TfRecordScanner {
-  /** The input region: the caller copies bytes here (views are renewed if memory grows). */
+  /** The module's memory: every address below is an offset into it. */
+  readonly memory: ArrayBuffer;
+  /** The input region chunks are copied into, at address `inputAddress`. */
   readonly input: Uint8Array;
-  /** Data offsets (in `input`) of the records the last scan walked. */
+  readonly inputAddress: number;
+  readonly capacity: number;
+  /** The reader whose bytes `input` holds (readers share the one scanner). */
+  owner: unknown;
+  /** Data addresses of the records the last scan walked. */
   readonly starts: Int32Array;
   /**
    * With `decode`: per record, GENERAL_RECORD, or SCALAR_FIRST / SCALAR_MORE for an Event of
    * one legacy scalar (SCALAR_MORE: same tag as the record before, at a step no lower), whose
-   * step, wall time and value are in the arrays below and whose tag starts at tagStarts[i]
-   * (it ends 5 bytes before the record's end).
+   * step, wall time and value are in the arrays below and whose tag starts at address
+   * tagStarts[i] (it ends 5 bytes before the record's end).
    */
   readonly flags: Int32Array;
   readonly tagStarts: Int32Array;
   readonly steps: Float64Array;
   readonly wallTimes: Float64Array;
   readonly values: Float64Array;
-  readonly capacity: number;
-  /** The reader whose bytes the input holds (readers share the one scanner). */
-  owner: unknown;
-  /** Walks records of input[from, end); returns how many (see `starts`, `flags`). */
+  /** Walks records of memory[from, end); returns how many (see `starts`, `flags`). */
   scan(from: number, end: number, maxRecord: number, decode: boolean): number;
-  /** Offset in `input` after the last record walked. */
+  /** Address after the last record walked. */
   consumed(): number;
+  /**
+   * Two buffers in the module's memory for a file to be read into, so its records are scanned
+   * where they land instead of being copied; undefined while another reading holds them.
+   */
+  leaseReadBuffers(): [Uint8Array, Uint8Array] | undefined;
+  releaseReadBuffers(): void;
 }
 
 /** Bytes scanned per call: a 4 MiB file chunk and then some. */
@@ -71,18 +81,30 @@ export function tfrecordScanner(): TfRecordScanner | null {
     if (at === 0) throw new Error('no memory');
     const buf = ex.memory.buffer;
     const records = ex.MAX_RECORDS.value as number;
+    const readBuffers: [Uint8Array, Uint8Array] = [new Uint8Array(buf, ex.inputRegion(1), CAPACITY), new Uint8Array(buf, ex.inputRegion(2), CAPACITY)];
+    let leased = false;
     loaded = {
+      memory: buf,
       input: new Uint8Array(buf, at, CAPACITY),
+      inputAddress: at,
+      capacity: CAPACITY,
+      owner: undefined,
       starts: new Int32Array(buf, ex.startsRegion(), records),
       flags: new Int32Array(buf, ex.flagsRegion(), records),
       tagStarts: new Int32Array(buf, ex.tagStartsRegion(), records),
       steps: new Float64Array(buf, ex.stepsRegion(), records),
       wallTimes: new Float64Array(buf, ex.wallsRegion(), records),
       values: new Float64Array(buf, ex.valuesRegion(), records),
-      capacity: CAPACITY,
-      owner: undefined,
       scan: (from, end, maxRecord, decode) => ex.scan(from, end, maxRecord, decode ? 1 : 0),
       consumed: () => ex.consumed(),
+      leaseReadBuffers: () => {
+        if (leased) return undefined;
+        leased = true;
+        return readBuffers;
+      },
+      releaseReadBuffers: () => {
+        leased = false;
+      },
     };
   } catch {
     loaded = null;

@@ -150,35 +150,43 @@ export class TfRecordReader {
   private scanned(chunk: Uint8Array, pos: number, end: number): number {
     const sc = tfrecordScanner();
     if (sc === null) return pos;
-    // The scanner's input holds chunk[winStart, winEnd) while this reader is its last user in
-    // this call; after it stops at a record the JavaScript path handles, it goes on from there.
-    if (sc.owner !== this || this.window !== chunk || pos < this.winStart || pos >= this.winEnd) {
-      const n = Math.min(end - pos, sc.capacity);
-      sc.input.set(chunk.subarray(pos, pos + n));
-      sc.owner = this;
-      this.window = chunk;
-      this.winStart = pos;
-      this.winEnd = pos + n;
+    // `base` is the address of chunk[0] in the scanner's memory. A chunk read straight into
+    // that memory is scanned where it is; any other is copied into the input region a window
+    // at a time, which holds chunk[winStart, winEnd) while this reader is its last user in this
+    // call (after the scanner stops at a record for the JavaScript path, it goes on from there).
+    let base: number;
+    let endAddress: number;
+    if (chunk.buffer === sc.memory) {
+      base = chunk.byteOffset;
+      endAddress = base + end;
+    } else {
+      if (sc.owner !== this || this.window !== chunk || pos < this.winStart || pos >= this.winEnd) {
+        const n = Math.min(end - pos, sc.capacity);
+        sc.input.set(chunk.subarray(pos, pos + n));
+        sc.owner = this;
+        this.window = chunk;
+        this.winStart = pos;
+        this.winEnd = pos + n;
+      }
+      base = sc.inputAddress - this.winStart;
+      endAddress = sc.inputAddress + (this.winEnd - this.winStart);
     }
     const decode = this.onScalars !== undefined;
-    const count = sc.scan(pos - this.winStart, this.winEnd - this.winStart, this.maxRecordBytes, decode);
+    const count = sc.scan(base + pos, endAddress, this.maxRecordBytes, decode);
     const { starts, flags } = sc;
-    // Records are handed over from the chunk itself (input[i] is chunk[winStart + i]), so the
-    // decoder sees one kind of array whichever path a record took.
-    const shift = this.winStart;
     let i = 0;
     while (i < count) {
       if (decode && flags[i] !== GENERAL_RECORD) {
         let j = i + 1;
         while (j < count && flags[j] === SCALAR_MORE) j++;
-        // Records are contiguous: file offsets differ as buffer offsets do.
-        const first = starts[i]!;
-        const last = starts[j - 1]!;
-        const lastEnd = last + u32(chunk, shift + last - HEADER) + FOOTER;
+        // Records are contiguous: file offsets differ as chunk offsets do.
+        const first = starts[i]! - base;
+        const last = starts[j - 1]! - base;
+        const lastEnd = last + u32(chunk, last - HEADER) + FOOTER;
         const g = this.group;
         g.buf = chunk;
-        g.tagStart = sc.tagStarts[i]! + shift;
-        g.tagEnd = shift + first + u32(chunk, shift + first - HEADER) - 5;
+        g.tagStart = sc.tagStarts[i]! - base;
+        g.tagEnd = first + u32(chunk, first - HEADER) - 5;
         g.steps = sc.steps;
         g.values = sc.values;
         g.wallTimes = sc.wallTimes;
@@ -191,13 +199,13 @@ export class TfRecordReader {
           i = j;
           continue;
         }
-        for (; i < j; i++) this.handOver(chunk, starts[i]! + shift);
+        for (; i < j; i++) this.handOver(chunk, starts[i]! - base);
         continue;
       }
-      this.handOver(chunk, starts[i]! + shift);
+      this.handOver(chunk, starts[i]! - base);
       i++;
     }
-    return this.winStart + sc.consumed();
+    return sc.consumed() - base;
   }
 
   /** Hands over the verified record whose data starts at chunk[s]. */

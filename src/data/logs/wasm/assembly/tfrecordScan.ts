@@ -4,12 +4,14 @@
 // (bounds checks on every load, no unaligned word loads), which made the checksum alone take
 // 0.8 ns/byte; here the table-driven CRC reads words without checks.
 //
-// Contract with src/data/logs/tfrecord-wasm.ts: the caller copies a chunk into the input
-// region (prepare() sizes it) and calls scan(from, end, maxRecord). scan walks records from
-// `from` while each is complete, no larger than maxRecord, and has a correct length checksum
-// and a correct data checksum, writing each record's data offset to the starts region; it
-// stops at the first record that is anything else and leaves it to the caller's JavaScript
-// path, which decides every message. consumed() is the offset after the last record walked.
+// Contract with src/data/logs/tfrecord-wasm.ts: prepare(bytes) makes INPUTS input regions of
+// `bytes` each (one the caller copies chunks into, two a file is read into directly). The
+// caller calls scan(from, end, maxRecord, decode) with addresses in this memory; scan walks
+// records from `from` while each is complete, no larger than maxRecord, and has a correct
+// length checksum and a correct data checksum, writing each record's data address to the
+// starts region; it stops at the first record that is anything else and leaves it to the
+// caller's JavaScript path, which decides every message. consumed() is the address after the
+// last record walked.
 
 const T: usize = memory.data(8 * 256 * 4, 64);
 let tablesBuilt = false;
@@ -20,8 +22,9 @@ const S: usize = memory.data(<i32>SAME_MAX * 256 * 4, 64);
 let sameRows: u32 = 0;
 
 let input: usize = 0;
+export const INPUTS: i32 = 3;
 let capacity: i32 = 0;
-let consumedAt: i32 = 0;
+let consumedAt: usize = 0;
 // The length checksum repeats with the length (one scalar per event): memoised.
 let lastLength: u32 = 0xffffffff;
 let lastLengthCrc: u32 = 0;
@@ -101,10 +104,11 @@ let values: usize = 0;
 export function prepare(bytes: i32): usize {
   if (!tablesBuilt) buildTables();
   if (bytes > capacity) {
-    // Input, then the per-record outputs: three i32 and three f64 regions.
+    // The inputs, then the per-record outputs: three i32 and three f64 regions.
     const base = (__heap_base + 63) & ~63;
     const records = <usize>MAX_RECORDS;
-    const outputs = (base + <usize>bytes + 63) & ~63;
+    const stride = (<usize>bytes + 63) & ~63;
+    const outputs = base + stride * <usize>INPUTS;
     const need = outputs + records * (3 * 4 + 3 * 8);
     const have = <usize>memory.size() << 16;
     if (need > have && memory.grow(<i32>((need - have + 0xffff) >> 16)) < 0) return 0;
@@ -118,6 +122,11 @@ export function prepare(bytes: i32): usize {
     capacity = bytes;
   }
   return input;
+}
+
+/** Address of input region k (0 <= k < INPUTS), after prepare(). */
+export function inputRegion(k: i32): usize {
+  return input + ((<usize>capacity + 63) & ~63) * <usize>k;
 }
 
 export function startsRegion(): usize {
@@ -139,7 +148,7 @@ export function valuesRegion(): usize {
   return values;
 }
 
-export function consumed(): i32 {
+export function consumed(): usize {
   return consumedAt;
 }
 
@@ -230,11 +239,11 @@ function sameBytes(a: usize, b: usize, n: u32): bool {
 }
 
 /**
- * Walks verified records in input[from, end), at most MAX_RECORDS; returns how many. For each,
- * starts holds its data offset; with `decode`, flags its kind and, for legacy scalars, steps,
- * walls and values the point and tagStarts the tag's offset (its end is the record's end - 5).
+ * Walks verified records in memory[from, end), at most MAX_RECORDS; returns how many. For each,
+ * starts holds its data address; with `decode`, flags its kind and, for legacy scalars, steps,
+ * walls and values the point and tagStarts the tag's address (its end is the record's end - 5).
  */
-export function scan(from: i32, end: i32, maxRecord: u32, decode: bool): i32 {
+export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32 {
   let pos = from;
   let count = 0;
   let base: usize = 0;
@@ -246,7 +255,7 @@ export function scan(from: i32, end: i32, maxRecord: u32, decode: bool): i32 {
   let lastStep: i32 = 0;
   let lastWasScalar = false;
   while (end - pos >= 12 && count < MAX_RECORDS) {
-    const at = input + <usize>pos;
+    const at = pos;
     const lo = load<u32>(at);
     const hi = load<u32>(at, 4);
     if (hi != 0 || lo > maxRecord) break;
@@ -256,7 +265,7 @@ export function scan(from: i32, end: i32, maxRecord: u32, decode: bool): i32 {
       lastLengthCrc = crc;
     }
     if (load<u32>(at, 8) != lastLengthCrc) break;
-    const total = <i32>lo + 16;
+    const total = <usize>lo + 16;
     if (end - pos < total) break;
     const data = at + 12;
     let crc: u32;
@@ -272,12 +281,12 @@ export function scan(from: i32, end: i32, maxRecord: u32, decode: bool): i32 {
     baseCrc = crc;
     if (load<u32>(data + <usize>lo) != mask(crc)) break;
     const slot = <usize>count;
-    store<i32>(starts + (slot << 2), pos + 12);
+    store<i32>(starts + (slot << 2), <i32>(pos + 12));
     if (decode) {
       if (legacyScalar(data, lo)) {
         const more = lastWasScalar && tagLength == lastTagLength && step >= lastStep && sameBytes(tagAt, lastTag, tagLength);
         store<i32>(flags + (slot << 2), more ? SCALAR_MORE : SCALAR_FIRST);
-        store<i32>(tagStarts + (slot << 2), <i32>(tagAt - input));
+        store<i32>(tagStarts + (slot << 2), <i32>tagAt);
         store<f64>(steps + (slot << 3), <f64>step);
         store<f64>(walls + (slot << 3), load<f64>(data, 1));
         store<f64>(values + (slot << 3), <f64>load<f32>(tagAt + <usize>tagLength, 1));

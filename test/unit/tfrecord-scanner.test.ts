@@ -44,13 +44,44 @@ function f32(x: number): number[] {
   return [...b];
 }
 
+type TensorEncoding = 'content32' | 'content64' | 'float_val' | 'double_val' | 'half_val';
+type Metadata = 'none' | 'scalars' | 'scalars+class' | 'images' | 'tensors';
+
 type Ev =
   | { kind: 'scalar'; wall: number; step: number; tag: string; value: number }
+  | { kind: 'tensor'; wall: number; step: number; tag: string; value: number; encoding: TensorEncoding; metadata: Metadata; metadataFirst: boolean }
   | { kind: 'version'; version: number }
   | { kind: 'start'; step: number };
 
+function tensorBytes(encoding: TensorEncoding, value: number): number[] {
+  const shape = [0x12, 0x00];
+  switch (encoding) {
+    case 'content32':
+      return [0x08, 1, ...shape, ...field(0x22, f32(value))];
+    case 'content64':
+      return [0x08, 2, ...shape, ...field(0x22, f64(value))];
+    case 'float_val':
+      return [0x08, 1, ...shape, ...field(0x2a, f32(value))];
+    case 'double_val':
+      return [0x08, 2, ...shape, ...field(0x32, f64(value))];
+    case 'half_val':
+      return [0x08, 19, ...shape, ...field(0x6a, varint(0x3c00))];
+  }
+}
+
+function metadataBytes(m: Metadata): number[] {
+  const plugin = (name: string) => field(0x0a, field(0x0a, [...Buffer.from(name)]));
+  return m === 'scalars' ? plugin('scalars') : m === 'scalars+class' ? [...plugin('scalars'), 0x20, 0x01] : m === 'images' ? plugin('images') : m === 'tensors' ? plugin('tensors') : [];
+}
+
 function eventBytes(e: Ev): number[] {
   switch (e.kind) {
+    case 'tensor': {
+      const meta = e.metadata === 'none' ? [] : field(0x4a, metadataBytes(e.metadata));
+      const tensor = field(0x42, tensorBytes(e.encoding, e.value));
+      const value = [...field(0x0a, [...Buffer.from(e.tag, 'utf8')]), ...(e.metadataFirst ? [...meta, ...tensor] : [...tensor, ...meta])];
+      return [0x09, ...f64(e.wall), ...(e.step !== 0 ? [0x10, ...varint(e.step)] : []), ...field(0x2a, field(0x0a, value))];
+    }
     case 'scalar': {
       const value = [...field(0x0a, [...Buffer.from(e.tag, 'utf8')]), 0x15, ...f32(e.value)];
       return [0x09, ...f64(e.wall), ...(e.step !== 0 ? [0x10, ...varint(e.step)] : []), ...field(0x2a, field(0x0a, value))];
@@ -143,9 +174,24 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
     }
   });
 
-  const tags = ['loss', 'train/loss', 'val/acc', 'lr', 'a'.repeat(100), 'ü/größe'];
+  const tags = ['loss', 'train/loss', 'val/acc', 'lr', 'a'.repeat(100), 'ü/größe', ''];
+  const stepArb = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.constant(2 ** 28 - 1), fc.constant(2 ** 28));
   const event: fc.Arbitrary<Ev> = fc.oneof(
-    { weight: 12, arbitrary: fc.record({ kind: fc.constant('scalar' as const), wall: fc.double({ noNaN: true }), step: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.constant(2 ** 28 - 1), fc.constant(2 ** 28)), tag: fc.constantFrom(...tags), value: fc.float() }) },
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('scalar' as const), wall: fc.double({ noNaN: true }), step: stepArb, tag: fc.constantFrom(...tags), value: fc.float() }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('tensor' as const),
+        wall: fc.double({ noNaN: true }),
+        step: stepArb,
+        tag: fc.constantFrom(...tags),
+        value: fc.double(),
+        encoding: fc.constantFrom<TensorEncoding>('content32', 'content64', 'float_val', 'double_val', 'half_val'),
+        // 'tensors' has the length of 'scalars': only its bytes tell them apart.
+        metadata: fc.constantFrom<Metadata>('none', 'scalars', 'scalars+class', 'images', 'tensors'),
+        metadataFirst: fc.boolean(),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('version' as const), version: fc.constantFrom(1, 2) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('start' as const), step: fc.integer({ min: 0, max: 40 }) }) },
   );
@@ -164,6 +210,19 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
       ),
       { numRuns: 400, seed: 20261206 },
     );
+  });
+
+  test('TF2 tensor scalars with metadata on the first value only, or on every value, in bulk', () => {
+    for (const every of [false, true]) {
+      const events: Ev[] = [{ kind: 'version', version: 2 }];
+      for (let s = 0; s < 5000; s++) {
+        const metadata: Metadata = every || s < 2 ? 'scalars+class' : 'none';
+        events.push({ kind: 'tensor', wall: 1.7e9 + s, step: s, tag: s % 2 ? 'epoch_loss' : 'epoch_accuracy', value: 1 / (s + 1), encoding: 'content32', metadata, metadataFirst: false });
+      }
+      const r = assertSame(fileOf(events), [30_000]);
+      assert.deepEqual(r.series.map((x) => [x.tag, x.steps.length]), [['epoch_accuracy', 2500], ['epoch_loss', 2500]]);
+      assert.equal(r.series[1]!.values[4], Math.fround(1 / 10));
+    }
   });
 
   test('a long run of one tag is taken in bulk, with the projection and the same result', () => {

@@ -141,14 +141,27 @@ export class TfEventsAccumulator {
   }
 
   /**
-   * A group of legacy-scalar events of one tag at non-decreasing steps, decoded by the
-   * TFRecord scanner. Taken in bulk unless a point of it could purge (steps going back with a
-   * file_version below 2): false then, and the records come one by one to addEvent.
+   * A group of one-scalar events of one tag at non-decreasing steps, decoded by the TFRecord
+   * scanner. Taken in bulk unless a point of it could purge (steps going back with a
+   * file_version below 2) or might not count: false then, and the records come one by one to
+   * addEvent.
    */
   addScalarGroup(g: ScalarGroup, file: string): boolean {
     const purgesByStep = this.fileVersion === undefined || this.fileVersion < 2;
     if (purgesByStep && g.steps[g.from]! < this.mostRecentStep) return false;
     const tag = this.tags.get(g.buf, g.tagStart, g.tagEnd);
+    // A tensor's value counts only under the `scalars` plugin, known from the tag's first
+    // metadata; a group whose first record would not count (or might set another plugin)
+    // goes one record at a time.
+    let setPlugin = false;
+    if (g.tensor) {
+      const plugin = this.pluginByTag.get(tag);
+      if (plugin === undefined) {
+        if (!g.firstHasMetadata) return false;
+        setPlugin = true;
+      } else if (plugin !== 'scalars') return false;
+    }
+    if (setPlugin) this.pluginByTag.set(tag, 'scalars');
     if (purgesByStep) this.mostRecentStep = g.steps[g.to - 1]!;
     if (tag !== this.lastTag) {
       this.lastTag = tag;

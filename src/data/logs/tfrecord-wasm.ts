@@ -24,10 +24,16 @@ interface ScanExports {
   MAX_RECORDS: WebAssembly.Global;
 }
 
-/** Kinds of walked records (the flags region). */
+/** Kinds of walked records (the low byte of a flag; the bits above are the tag's length). */
 export const GENERAL_RECORD = 0;
-export const SCALAR_FIRST = 1;
+/** One legacy simple_value, starting a group. */
+export const LEGACY_FIRST = 1;
+/** Same kind and tag as the record before, at a step no lower. */
 export const SCALAR_MORE = 2;
+/** One scalar tensor (float32/float64, rank 0) without plugin metadata, starting a group. */
+export const TENSOR_FIRST = 3;
+/** One scalar tensor with the `scalars` plugin metadata, starting a group. */
+export const TENSOR_FIRST_META = 4;
 
 export interface TfRecordScanner {
   /** The module's memory: every address below is an offset into it. */
@@ -41,10 +47,9 @@ export interface TfRecordScanner {
   /** Data addresses of the records the last scan walked. */
   readonly starts: Int32Array;
   /**
-   * With `decode`: per record, GENERAL_RECORD, or SCALAR_FIRST / SCALAR_MORE for an Event of
-   * one legacy scalar (SCALAR_MORE: same tag as the record before, at a step no lower), whose
-   * step, wall time and value are in the arrays below and whose tag starts at address
-   * tagStarts[i] (it ends 5 bytes before the record's end).
+   * With `decode`: per record, a kind (GENERAL_RECORD, or one of the one-scalar kinds, whose
+   * step, wall time and value are in the arrays below) in the low byte and the tag's length
+   * above it; the tag starts at address tagStarts[i].
    */
   readonly flags: Int32Array;
   readonly tagStarts: Int32Array;

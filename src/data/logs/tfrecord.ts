@@ -12,7 +12,7 @@
  */
 import { SAME_LENGTH_MAX, crc32c, crc32cFromSameLength, crc32cUpdate, maskCrc, maskedCrc32c } from './crc.js';
 import type { IssueLog } from './issues.js';
-import { SCALAR_MORE, tfrecordScanner, GENERAL_RECORD } from './tfrecord-wasm.js';
+import { GENERAL_RECORD, LEGACY_FIRST, SCALAR_MORE, TENSOR_FIRST_META, tfrecordScanner } from './tfrecord-wasm.js';
 
 const HEADER = 12;
 const FOOTER = 4;
@@ -21,11 +21,15 @@ const FOOTER = 4;
 export type RecordHandler = (buf: Uint8Array, start: number, end: number, recordOffset: number) => void;
 
 /**
- * Consecutive verified records that each hold one legacy scalar of the same tag, at
+ * Consecutive verified records that each hold one scalar of the same tag and encoding, at
  * non-decreasing steps, decoded by the WebAssembly scanner: the points are
  * steps/values/wallTimes[from, to), the tag is buf[tagStart, tagEnd). Valid only during the call.
  */
 export interface ScalarGroup {
+  /** Legacy simple_value, or a TF2 scalar tensor (counted only under the `scalars` plugin). */
+  tensor: boolean;
+  /** For tensors: whether the first record carries the `scalars` plugin metadata. */
+  firstHasMetadata: boolean;
   buf: Uint8Array;
   tagStart: number;
   tagEnd: number;
@@ -76,6 +80,8 @@ export class TfRecordReader {
   private winStart = 0;
   private winEnd = 0;
   private readonly group: ScalarGroup = {
+    tensor: false,
+    firstHasMetadata: false,
     buf: new Uint8Array(0),
     tagStart: 0,
     tagEnd: 0,
@@ -176,17 +182,20 @@ export class TfRecordReader {
     const { starts, flags } = sc;
     let i = 0;
     while (i < count) {
-      if (decode && flags[i] !== GENERAL_RECORD) {
+      const kind = flags[i]! & 0xff;
+      if (decode && kind !== GENERAL_RECORD) {
         let j = i + 1;
-        while (j < count && flags[j] === SCALAR_MORE) j++;
+        while (j < count && (flags[j]! & 0xff) === SCALAR_MORE) j++;
         // Records are contiguous: file offsets differ as chunk offsets do.
         const first = starts[i]! - base;
         const last = starts[j - 1]! - base;
         const lastEnd = last + u32(chunk, last - HEADER) + FOOTER;
         const g = this.group;
         g.buf = chunk;
+        g.tensor = kind !== LEGACY_FIRST;
+        g.firstHasMetadata = kind === TENSOR_FIRST_META;
         g.tagStart = sc.tagStarts[i]! - base;
-        g.tagEnd = first + u32(chunk, first - HEADER) - 5;
+        g.tagEnd = g.tagStart + (flags[i]! >>> 8);
         g.steps = sc.steps;
         g.values = sc.values;
         g.wallTimes = sc.wallTimes;

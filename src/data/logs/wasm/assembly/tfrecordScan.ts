@@ -187,22 +187,53 @@ function mask(crc: u32): u32 {
 }
 
 // Record kinds in the flags region.
-const GENERAL: i32 = 0; // anything but the one-legacy-scalar shape: decoded by JavaScript
-const SCALAR_FIRST: i32 = 1; // a legacy scalar starting a group
-const SCALAR_MORE: i32 = 2; // a legacy scalar of the previous one's tag, at a step no lower
+const GENERAL: i32 = 0; // anything but the one-scalar shapes below: decoded by JavaScript
+const LEGACY_FIRST: i32 = 1; // one legacy simple_value, starting a group
+const MORE: i32 = 2; // same kind and tag as the record before, at a step no lower
+const TENSOR_FIRST: i32 = 3; // one scalar tensor without plugin metadata, starting a group
+const TENSOR_FIRST_META: i32 = 4; // one scalar tensor with the `scalars` plugin metadata, starting a group
 
-// The record being decoded: set by legacyScalar() when it returns true.
+// The record being decoded: set by oneScalar() when it returns a kind other than GENERAL.
 let step: i32 = 0;
 let tagAt: usize = 0;
 let tagLength: u32 = 0;
+let value: f64 = 0;
+
+// SummaryMetadata{plugin_data{plugin_name "scalars"}}, optionally followed by data_class 1.
+const SCALARS_METADATA: usize = memory.data<u8>([0x0a, 0x09, 0x0a, 0x07, 0x73, 0x63, 0x61, 0x6c, 0x61, 0x72, 0x73, 0x20, 0x01]);
 
 /**
- * True when the Event at data[0, length) is one legacy scalar as torch and tensorboardX write
- * it: `09 <wall_time> [10 <step>] 2a L (0a L (0a L <tag>) 15 <float>)`, each length one byte and
- * the step under 2^28. The same shape TfEventsAccumulator's JavaScript fast path accepts.
+ * A TensorProto `08 <dtype> 12 00 <field> <n> <bytes>` holding one float32 or float64 (dtype
+ * 1 or 2, an empty shape, as tensor_content (field 4) or packed float_val / double_val
+ * (fields 5, 6)): sets `value` and returns true; anything else (other dtypes, shapes, encodings)
+ * is left to JavaScript.
  */
-function legacyScalar(data: usize, length: u32): bool {
-  if (length < 16 || load<u8>(data) != 0x09) return false;
+function scalarTensor(p: usize, n: u32): bool {
+  if (n < 6 || load<u8>(p) != 0x08 || load<u8>(p, 2) != 0x12 || load<u8>(p, 3) != 0x00) return false;
+  const dtype = load<u8>(p, 1);
+  const key = load<u8>(p, 4);
+  const size = load<u8>(p, 5);
+  if (dtype == 1 && (key == 0x22 || key == 0x2a) && size == 4 && n == 10) {
+    value = <f64>load<f32>(p, 6);
+    return true;
+  }
+  if (dtype == 2 && (key == 0x22 || key == 0x32) && size == 8 && n == 14) {
+    value = load<f64>(p, 6);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The kind of the Event at data[0, length): LEGACY_FIRST for one legacy scalar as torch and
+ * tensorboardX write it, `09 <wall_time> [10 <step>] 2a L (0a L (0a L <tag> 15 <float>))`;
+ * TENSOR_FIRST(_META) for one TF2 scalar tensor, `... (0a L <tag> [4a L <scalars metadata>]
+ * 42 L <tensor>)` with the two fields in either order; GENERAL for anything else. Lengths are
+ * one byte, the step is under 2^28. The legacy shape is the one TfEventsAccumulator's
+ * JavaScript fast path accepts; the tensor shapes decode as its general path decodes them.
+ */
+function oneScalar(data: usize, length: u32): i32 {
+  if (length < 16 || load<u8>(data) != 0x09) return GENERAL;
   const end = data + <usize>length;
   let p = data + 9;
   let s: i32 = 0;
@@ -214,21 +245,43 @@ function legacyScalar(data: usize, length: u32): bool {
       s |= (b & 0x7f) << shift;
       if (b < 0x80) break;
       shift += 7;
-      if (shift > 21 || p >= end) return false;
+      if (shift > 21 || p >= end) return GENERAL;
     }
   }
-  if (load<u8>(p) != 0x2a || load<u8>(p, 1) >= 0x80 || p + 2 + <usize>load<u8>(p, 1) != end) return false;
+  if (p + 6 > end) return GENERAL;
+  if (load<u8>(p) != 0x2a || load<u8>(p, 1) >= 0x80 || p + 2 + <usize>load<u8>(p, 1) != end) return GENERAL;
   p += 2;
-  if (load<u8>(p) != 0x0a || load<u8>(p, 1) >= 0x80 || p + 2 + <usize>load<u8>(p, 1) != end) return false;
+  if (load<u8>(p) != 0x0a || load<u8>(p, 1) >= 0x80 || p + 2 + <usize>load<u8>(p, 1) != end) return GENERAL;
   p += 2;
-  if (load<u8>(p) != 0x0a || load<u8>(p, 1) >= 0x80) return false;
+  if (load<u8>(p) != 0x0a || load<u8>(p, 1) >= 0x80) return GENERAL;
   const tag = p + 2;
   const tagEnd = tag + <usize>load<u8>(p, 1);
-  if (tagEnd + 5 != end || load<u8>(tagEnd) != 0x15) return false;
+  if (tagEnd >= end) return GENERAL;
   step = s;
   tagAt = tag;
   tagLength = <u32>(tagEnd - tag);
-  return true;
+  if (load<u8>(tagEnd) == 0x15) {
+    if (tagEnd + 5 != end) return GENERAL;
+    value = <f64>load<f32>(tagEnd, 1);
+    return LEGACY_FIRST;
+  }
+  // A tensor's tag may not be empty (JavaScript then uses node_name).
+  if (tagLength == 0) return GENERAL;
+  let q = tagEnd;
+  let meta = false;
+  let tensor = false;
+  while (q < end) {
+    if (q + 2 > end) return GENERAL;
+    const key = load<u8>(q);
+    const n = <u32>load<u8>(q, 1);
+    if (n >= 0x80 || q + 2 + <usize>n > end) return GENERAL;
+    if (key == 0x4a && !meta && (n == 11 || n == 13) && sameBytes(q + 2, SCALARS_METADATA, n)) meta = true;
+    else if (key == 0x42 && !tensor && scalarTensor(q + 2, n)) tensor = true;
+    else return GENERAL;
+    q += 2 + <usize>n;
+  }
+  if (!tensor) return GENERAL;
+  return meta ? TENSOR_FIRST_META : TENSOR_FIRST;
 }
 
 function sameBytes(a: usize, b: usize, n: u32): bool {
@@ -240,8 +293,9 @@ function sameBytes(a: usize, b: usize, n: u32): bool {
 
 /**
  * Walks verified records in memory[from, end), at most MAX_RECORDS; returns how many. For each,
- * starts holds its data address; with `decode`, flags its kind and, for legacy scalars, steps,
- * walls and values the point and tagStarts the tag's address (its end is the record's end - 5).
+ * starts holds its data address; with `decode`, flags its kind and, for one-scalar events, steps,
+ * walls and values the point and tagStarts the tag's address; bits 8 and up of a flag are the
+ * tag's length.
  */
 export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32 {
   let pos = from;
@@ -253,7 +307,7 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
   let lastTag: usize = 0;
   let lastTagLength: u32 = 0xffffffff;
   let lastStep: i32 = 0;
-  let lastWasScalar = false;
+  let lastFamily = 0; // 0 none, 1 legacy, 2 tensor
   while (end - pos >= 12 && count < MAX_RECORDS) {
     const at = pos;
     const lo = load<u32>(at);
@@ -283,20 +337,23 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
     const slot = <usize>count;
     store<i32>(starts + (slot << 2), <i32>(pos + 12));
     if (decode) {
-      if (legacyScalar(data, lo)) {
-        const more = lastWasScalar && tagLength == lastTagLength && step >= lastStep && sameBytes(tagAt, lastTag, tagLength);
-        store<i32>(flags + (slot << 2), more ? SCALAR_MORE : SCALAR_FIRST);
+      const kind = oneScalar(data, lo);
+      if (kind != GENERAL) {
+        // A tensor with metadata may continue a group of tensors: the metadata is the same.
+        const family = kind == LEGACY_FIRST ? 1 : 2;
+        const more = family == lastFamily && tagLength == lastTagLength && step >= lastStep && sameBytes(tagAt, lastTag, tagLength);
+        store<i32>(flags + (slot << 2), (more ? MORE : kind) | (<i32>tagLength << 8));
         store<i32>(tagStarts + (slot << 2), <i32>tagAt);
         store<f64>(steps + (slot << 3), <f64>step);
         store<f64>(walls + (slot << 3), load<f64>(data, 1));
-        store<f64>(values + (slot << 3), <f64>load<f32>(tagAt + <usize>tagLength, 1));
+        store<f64>(values + (slot << 3), value);
         lastTag = tagAt;
         lastTagLength = tagLength;
         lastStep = step;
-        lastWasScalar = true;
+        lastFamily = family;
       } else {
         store<i32>(flags + (slot << 2), GENERAL);
-        lastWasScalar = false;
+        lastFamily = 0;
       }
     }
     count++;

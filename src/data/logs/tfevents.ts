@@ -253,7 +253,7 @@ export class TfEventsAccumulator {
           break;
         case 0x3a: {
           const s = r.bytes();
-      const e = r.pos;
+          const e = r.pos;
           sessionStatus = readSessionStatus(buf, s, e);
           break;
         }
@@ -319,7 +319,7 @@ export class TfEventsAccumulator {
       switch (key) {
         case 0x0a: {
           const s = r.bytes();
-      const e = r.pos;
+          const e = r.pos;
           tag = this.tags.get(buf, s, e);
           break;
         }
@@ -335,7 +335,7 @@ export class TfEventsAccumulator {
           break;
         case 0x4a: {
           const s = r.bytes();
-      const e = r.pos;
+          const e = r.pos;
           plugin = readPluginName(buf, s, e);
           break;
         }
@@ -392,7 +392,7 @@ function readPluginName(buf: Uint8Array, start: number, end: number): string {
       continue;
     }
     const ps = r.bytes();
-      const pe = r.pos;
+    const pe = r.pos;
     const p = new ProtoReader(buf, ps, pe);
     while (p.pos < pe) {
       const k = p.key();
@@ -479,7 +479,7 @@ export function decodeScalarTensor(buf: Uint8Array, start: number, end: number):
 
 function readPacked(r: ProtoReader, width: number, each: (p: ProtoReader) => void): void {
   const s = r.bytes();
-      const e = r.pos;
+  const e = r.pos;
   if (width > 0 && (e - s) % width !== 0) throw new ProtoError(`packed field of ${e - s} bytes is not a multiple of ${width}`, s);
   const p = new ProtoReader(r.buf, s, e);
   while (p.pos < e) each(p);

@@ -7,6 +7,7 @@
  * JavaScript path takes over, so every message, and every decision about a bad record, stays
  * there.
  */
+import { decodeBase64 } from '../../wasmBytes.js';
 import { WASM_BASE64 } from './wasm/tfrecordScan.generated.js';
 
 interface ScanExports {
@@ -79,8 +80,7 @@ export function tfrecordScanner(): TfRecordScanner | null {
   if (disabled) return null;
   if (loaded !== undefined) return loaded;
   try {
-    const bytes = typeof Buffer !== 'undefined' ? Buffer.from(WASM_BASE64, 'base64') : Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { abort: () => undefined } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(WASM_BASE64)), { env: { abort: () => undefined } });
     const ex = instance.exports as unknown as ScanExports;
     const at = ex.prepare(CAPACITY);
     if (at === 0) throw new Error('no memory');

@@ -12,6 +12,7 @@
  * order, exp/log are within 2 ulp), which the unit tests check.
  */
 import type { NumericArray } from '../tensor.js';
+import { decodeBase64 } from '../../wasmBytes.js';
 import { WASM_BASE64 } from './lossMath.generated.js';
 
 interface LossMathExports {
@@ -46,14 +47,6 @@ interface Module {
 
 let loaded: Module | null | undefined;
 let disabled = false;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(text, 'base64'));
-  const bin = atob(text);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
 
 /** The instantiated module, or null where WebAssembly SIMD is unavailable (then every caller uses JS). */
 function module(): Module | null {

@@ -212,6 +212,61 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
     );
   });
 
+  // Runs of records alike but for wall time, step and value take the scanner's template path;
+  // these streams keep the records' lengths equal while what must not differ sometimes does:
+  // a tag of the same length, a step varint one byte longer or shorter (127/128, 16383/16384,
+  // 2^21), no step at all, float32 against float64 tensors, metadata or not, flipped bytes.
+  test('on runs of look-alike records: tags of one length, steps across varint lengths, damage', () => {
+    const near = fc.constantFrom(0, 1, 126, 127, 128, 129, 16382, 16383, 16384, 16385, 2 ** 21 - 1, 2 ** 21, 2 ** 28 - 1, 2 ** 28);
+    const lookAlike = fc.record({
+      tag: fc.constantFrom('loss', 'acc1', 'lr/x'),
+      start: near,
+      count: fc.integer({ min: 1, max: 12 }),
+      stride: fc.constantFrom(0, 1, 1, 1, 2, -1),
+      kind: fc.constantFrom('scalar', 'content32', 'content64', 'float_val', 'double_val'),
+      metadata: fc.constantFrom<Metadata>('none', 'scalars', 'scalars+class'),
+      wall: fc.double({ min: 1e9, max: 2e9, noNaN: true }),
+      dWall: fc.constantFrom(0, 0.05, 1, 1e6),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(lookAlike, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 2 }),
+        (runs, cutSeeds, flips) => {
+          const events: Ev[] = [];
+          for (const r of runs) {
+            for (let i = 0; i < r.count; i++) {
+              const step = Math.max(0, r.start + i * r.stride);
+              const wall = r.wall + i * r.dWall;
+              const value = Math.fround(1 / (step + 1 + i));
+              if (r.kind === 'scalar') events.push({ kind: 'scalar', wall, step, tag: r.tag, value });
+              else events.push({ kind: 'tensor', wall, step, tag: r.tag, value, encoding: r.kind as TensorEncoding, metadata: r.metadata, metadataFirst: false });
+            }
+          }
+          const bytes = fileOf(events);
+          for (const [at, x] of flips) bytes[at % bytes.length]! ^= x;
+          assertSame(bytes, cutSeeds.map((c) => c % bytes.length));
+        },
+      ),
+      { numRuns: 600, seed: 20261207 },
+    );
+  });
+
+  test('a record whose step varint ends a byte early is not read with the layout of the one before', () => {
+    // Both records are valid TFRecords of one length; in the second, byte 10 lost its
+    // continuation bit, so its step is 5 and the byte after it is a field key.
+    const a = eventBytes({ kind: 'scalar', wall: 1.7e9, step: 133, tag: 'loss', value: 0.5 });
+    const b = eventBytes({ kind: 'scalar', wall: 1.7e9 + 1, step: 133, tag: 'loss', value: 0.25 });
+    assert.deepEqual(a.slice(9, 12), [0x10, 0x85, 0x01]);
+    b[10] = 0x05;
+    const parts = [a, a, b, a].map(frame);
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (bytes.set(p, at), at + p.length), 0);
+    const r = assertSame(bytes);
+    assert.ok(!r.series.some((x) => x.tag === 'loss' && x.steps.length === 4), 'the altered record was read as step 133');
+  });
+
   test('TF2 tensor scalars with metadata on the first value only, or on every value, in bulk', () => {
     for (const every of [false, true]) {
       const events: Ev[] = [{ kind: 'version', version: 2 }];

@@ -2,7 +2,8 @@
 // program). The hot loop of TFRecord reading: framing and both masked CRC-32C checks of every
 // record of a chunk. JavaScript byte loops cost about a nanosecond per byte on our machines
 // (bounds checks on every load, no unaligned word loads), which made the checksum alone take
-// 0.8 ns/byte; here the table-driven CRC reads words without checks.
+// 0.8 ns/byte; here the table-driven CRC reads words without checks, and a record laid out
+// like the previous one (see the template below) costs a fixed handful of lookups.
 //
 // Contract with src/data/logs/tfrecord-wasm.ts: prepare(bytes) makes INPUTS input regions of
 // `bytes` each (one the caller copies chunks into, two a file is read into directly). The
@@ -198,6 +199,11 @@ let step: i32 = 0;
 let tagAt: usize = 0;
 let tagLength: u32 = 0;
 let value: f64 = 0;
+// The step varint's length (it starts at data + 10; 0 when the event has no step) and the
+// value's address, for the template below.
+let stepBytes: u32 = 0;
+let valueAt: usize = 0;
+let valueIsF64: bool = false;
 
 // SummaryMetadata{plugin_data{plugin_name "scalars"}}, optionally followed by data_class 1.
 const SCALARS_METADATA: usize = memory.data<u8>([0x0a, 0x09, 0x0a, 0x07, 0x73, 0x63, 0x61, 0x6c, 0x61, 0x72, 0x73, 0x20, 0x01]);
@@ -215,10 +221,14 @@ function scalarTensor(p: usize, n: u32): bool {
   const size = load<u8>(p, 5);
   if (dtype == 1 && (key == 0x22 || key == 0x2a) && size == 4 && n == 10) {
     value = <f64>load<f32>(p, 6);
+    valueAt = p + 6;
+    valueIsF64 = false;
     return true;
   }
   if (dtype == 2 && (key == 0x22 || key == 0x32) && size == 8 && n == 14) {
     value = load<f64>(p, 6);
+    valueAt = p + 6;
+    valueIsF64 = true;
     return true;
   }
   return false;
@@ -248,6 +258,7 @@ function oneScalar(data: usize, length: u32): i32 {
       if (shift > 21 || p >= end) return GENERAL;
     }
   }
+  stepBytes = <u32>(p - data) > 9 ? <u32>(p - data) - 10 : 0;
   if (p + 6 > end) return GENERAL;
   if (load<u8>(p) != 0x2a || load<u8>(p, 1) >= 0x80 || p + 2 + <usize>load<u8>(p, 1) != end) return GENERAL;
   p += 2;
@@ -263,6 +274,8 @@ function oneScalar(data: usize, length: u32): i32 {
   if (load<u8>(tagEnd) == 0x15) {
     if (tagEnd + 5 != end) return GENERAL;
     value = <f64>load<f32>(tagEnd, 1);
+    valueAt = tagEnd + 1;
+    valueIsF64 = false;
     return LEGACY_FIRST;
   }
   // A tensor's tag may not be empty (JavaScript then uses node_name).
@@ -291,6 +304,106 @@ function sameBytes(a: usize, b: usize, n: u32): bool {
   return true;
 }
 
+// The template: the layout of the last one-scalar record, for the next records of its length.
+// Consecutive events of a scalar log differ only in wall time, step and value, so a record whose
+// other bytes equal the previous record's (with step varints of the same length) has the same
+// decoding; its checksum then follows from the previous one's by lookups for the bytes that may
+// differ (wall time, step, value: a fixed number, so no branches on how many did), and its
+// point is read at known offsets. FIXED holds, per byte of the record, the bits that must equal
+// the previous record's (SAME_MAX bytes and one vector more, so vector loads stay inside it).
+const FIXED: usize = memory.data(<i32>SAME_MAX + 16, 16);
+let templateLength: u32 = 0xffffffff;
+let templateKind: i32 = GENERAL;
+let templateStepMask: u32 = 0;
+let templateValueAt: u32 = 0;
+let templateValueIsF64: bool = false;
+let templateTagAt: u32 = 0;
+
+/** Makes the record at data, just decoded by oneScalar() as `kind`, the template. */
+function setTemplate(data: usize, length: u32, kind: i32): void {
+  const valueStart = <u32>(valueAt - data);
+  const valueEnd = valueStart + (valueIsF64 ? 8 : 4);
+  for (let i: u32 = 0; i < SAME_MAX + 16; i++) {
+    let fixed: u8 = i < length ? 0xff : 0;
+    // A step byte's continuation bit fixes the varint's length; the rest may differ.
+    if (i >= 10 && i < 10 + stepBytes) fixed = 0x80;
+    else if ((i >= 1 && i <= 8) || (i >= valueStart && i < valueEnd)) fixed = 0;
+    store<u8>(FIXED + i, fixed);
+  }
+  templateLength = length;
+  templateKind = kind;
+  templateStepMask = stepBytes >= 4 ? 0xffffffff : (<u32>1 << (stepBytes << 3)) - 1;
+  templateValueAt = valueStart;
+  templateValueIsF64 = valueIsF64;
+  templateTagAt = <u32>(tagAt - data);
+}
+
+/** The raw CRC of the 8 bytes of x (little-endian) ending `tail` bytes before a message's end. */
+@inline
+function crcOf8(x: u64, tail: u32): u32 {
+  const r = S + (<usize>(tail + 7) << 10);
+  return (
+    load<u32>(r + (<usize>(x & 0xff) << 2)) ^
+    load<u32>(r - 1024 + (<usize>((x >>> 8) & 0xff) << 2)) ^
+    load<u32>(r - 2048 + (<usize>((x >>> 16) & 0xff) << 2)) ^
+    load<u32>(r - 3072 + (<usize>((x >>> 24) & 0xff) << 2)) ^
+    load<u32>(r - 4096 + (<usize>((x >>> 32) & 0xff) << 2)) ^
+    load<u32>(r - 5120 + (<usize>((x >>> 40) & 0xff) << 2)) ^
+    load<u32>(r - 6144 + (<usize>((x >>> 48) & 0xff) << 2)) ^
+    load<u32>(r - 7168 + (<usize>(x >>> 56) << 2))
+  );
+}
+
+/** The raw CRC of the 4 bytes of x (little-endian) ending `tail` bytes before a message's end. */
+@inline
+function crcOf4(x: u32, tail: u32): u32 {
+  const r = S + (<usize>(tail + 3) << 10);
+  return (
+    load<u32>(r + (<usize>(x & 0xff) << 2)) ^
+    load<u32>(r - 1024 + (<usize>((x >>> 8) & 0xff) << 2)) ^
+    load<u32>(r - 2048 + (<usize>((x >>> 16) & 0xff) << 2)) ^
+    load<u32>(r - 3072 + (<usize>(x >>> 24) << 2))
+  );
+}
+
+/**
+ * For a record of the template's length whose previous record (at base, checksum baseCrc) fits
+ * the template: true if it fits too, with `templateCrc` its raw CRC and step, value and tagAt
+ * set as oneScalar() would set them. A CRC is affine over GF(2), so the CRC of the record is the
+ * previous one's XOR the raw CRC of their difference, which is zero outside the free bytes.
+ */
+let templateCrc: u32 = 0;
+function fitsTemplate(data: usize, base: usize, length: u32, baseCrc: u32): bool {
+  for (let at: usize = 0; at < <usize>length; at += 16) {
+    if (v128.any_true(v128.and(v128.xor(v128.load(data + at), v128.load(base + at)), v128.load(FIXED + at)))) return false;
+  }
+  // Wall time: bytes 1-8. Step: bytes 10-13 (the bytes past the varint are fixed, equal, and add
+  // nothing; the value starts at byte 16 or later). Value: 4 or 8 bytes at templateValueAt.
+  // A zero difference adds nothing, so the high half of the wall time and the step's upper
+  // bytes, which seldom change from one event to the next, are looked up only when they did.
+  const stepWord = load<u32>(data, 10);
+  const wall = load<u64>(data, 1) ^ load<u64>(base, 1);
+  const stepDiff = stepWord ^ load<u32>(base, 10);
+  let c = baseCrc ^ crcOf4(<u32>wall, length - 5) ^ load<u32>(S + (<usize>(length - 11) << 10) + (<usize>(stepDiff & 0xff) << 2));
+  if (wall >>> 32 != 0) c ^= crcOf4(<u32>(wall >>> 32), length - 9);
+  if (stepDiff >>> 8 != 0) c ^= crcOf4(stepDiff & 0xffffff00, length - 14);
+  const v = data + <usize>templateValueAt;
+  const vb = base + <usize>templateValueAt;
+  const valueTail = length - templateValueAt;
+  if (templateValueIsF64) {
+    c ^= crcOf8(load<u64>(v) ^ load<u64>(vb), valueTail - 8);
+    value = load<f64>(v);
+  } else {
+    c ^= crcOf4(load<u32>(v) ^ load<u32>(vb), valueTail - 4);
+    value = <f64>load<f32>(v);
+  }
+  templateCrc = c;
+  const w = stepWord & templateStepMask;
+  step = <i32>((w & 0x7f) | ((w >>> 1) & 0x3f80) | ((w >>> 2) & 0x1fc000) | ((w >>> 3) & 0xfe00000));
+  tagAt = data + <usize>templateTagAt;
+  return true;
+}
+
 /**
  * Walks verified records in memory[from, end), at most MAX_RECORDS; returns how many. For each,
  * starts holds its data address; with `decode`, flags its kind and, for one-scalar events, steps,
@@ -303,7 +416,9 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
   let base: usize = 0;
   let baseLength: u32 = 0xffffffff;
   let baseCrc: u32 = 0;
-  // The previous legacy scalar of this call, for grouping.
+  // The previous record of this call fits the template (so the template may serve the next).
+  let baseFits = false;
+  // The previous one-scalar record of this call, for grouping.
   let lastTag: usize = 0;
   let lastTagLength: u32 = 0xffffffff;
   let lastStep: i32 = 0;
@@ -322,28 +437,44 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
     const total = <usize>lo + 16;
     if (end - pos < total) break;
     const data = at + 12;
-    let crc: u32;
-    if (lo == baseLength) crc = crcFromBase(data, base, lo, baseCrc);
-    else {
-      crc = crc32c(data, <usize>lo);
-      if (lo <= SAME_MAX) {
-        if (lo > sameRows) buildSameRows(lo);
-        baseLength = lo;
-      } else baseLength = 0xffffffff;
+    let crc: u32 = 0;
+    let kind = GENERAL;
+    let known = false;
+    if (decode && baseFits && lo == templateLength) {
+      if (fitsTemplate(data, base, lo, baseCrc)) {
+        crc = templateCrc;
+        kind = templateKind;
+        known = true;
+      }
     }
+    if (!known) {
+      if (lo == baseLength) crc = crcFromBase(data, base, lo, baseCrc);
+      else {
+        crc = crc32c(data, <usize>lo);
+        if (lo <= SAME_MAX) {
+          if (lo > sameRows) buildSameRows(lo);
+          baseLength = lo;
+        } else baseLength = 0xffffffff;
+      }
+    }
+    if (load<u32>(data + <usize>lo) != mask(crc)) break;
     base = data;
     baseCrc = crc;
-    if (load<u32>(data + <usize>lo) != mask(crc)) break;
     const slot = <usize>count;
     store<i32>(starts + (slot << 2), <i32>(pos + 12));
     if (decode) {
-      const kind = oneScalar(data, lo);
+      if (!known) {
+        kind = oneScalar(data, lo);
+        baseFits = kind != GENERAL && lo == baseLength;
+        if (baseFits) setTemplate(data, lo, kind);
+      }
       if (kind != GENERAL) {
         // A tensor with metadata may continue a group of tensors: the metadata is the same.
         const family = kind == LEGACY_FIRST ? 1 : 2;
-        const more = family == lastFamily && tagLength == lastTagLength && step >= lastStep && sameBytes(tagAt, lastTag, tagLength);
+        const more = family == lastFamily && tagLength == lastTagLength && step >= lastStep && (known || sameBytes(tagAt, lastTag, tagLength));
         store<i32>(flags + (slot << 2), (more ? MORE : kind) | (<i32>tagLength << 8));
-        store<i32>(tagStarts + (slot << 2), <i32>tagAt);
+        // Only a group's first record's tag address is read.
+        if (!more) store<i32>(tagStarts + (slot << 2), <i32>tagAt);
         store<f64>(steps + (slot << 3), <f64>step);
         store<f64>(walls + (slot << 3), load<f64>(data, 1));
         store<f64>(values + (slot << 3), value);

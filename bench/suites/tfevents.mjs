@@ -4,7 +4,7 @@
 // event as torch.utils.tensorboard writes it, made by the independent Python writer
 // (scripts/fixtures/tfevents_writer.py) under bench/.work/ and reused while it exists.
 // Ours: the run-directory reader (TfEventsRunSource) bundled by esbuild as the extension
-// bundles it, in a child process: stream the file in 4 MiB chunks, verify both CRC-32Cs of
+// bundles it, in a child process: stream the file in 1 MiB chunks, verify both CRC-32Cs of
 // every record, decode every Event, build the series (typed arrays). Peer: `cat FILE >
 // /dev/null` (page cache warm for both). Best of several runs each; peak memory is the
 // child's max RSS (ours) and cat's (GNU time when present).
@@ -18,7 +18,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export const title = 'TensorBoard event files';
 export const notes = [
-  'Ours reads a run directory holding one event file of legacy scalars: 4 MiB streamed chunks read straight into the TFRecord scanner\'s WebAssembly memory, both masked CRC-32C checksums of every record verified, every Event decoded, series built as Float64Arrays (the whole reader, as bundled). The peer is `cat FILE > /dev/null`, the speed of just getting the bytes off a warm page cache.',
+  'Ours reads a run directory holding one event file of legacy scalars: 1 MiB streamed chunks read straight into the TFRecord scanner\'s WebAssembly memory, both masked CRC-32C checksums of every record verified, every Event decoded, series built as Float64Arrays (the whole reader, as bundled). The peer is `cat FILE > /dev/null`, the speed of just getting the bytes off a warm page cache.',
   'Why the target is out of reach here: `cat` copies pages at 7-11 GB/s (it varies from run to run on this VM), while a CRC-32C without the SSE4.2/PCLMUL instructions (neither JavaScript nor WebAssembly has them) is table lookups, 0.8-1.2 ns per byte in JavaScript on this VM; the WebAssembly scanner brings framing + checksums + decoding to ~0.5 ns per byte of the file, and the rest is appending 24 bytes per point to the series (page faults included). 50 % of `cat` would need ~5 GB/s.',
 ];
 

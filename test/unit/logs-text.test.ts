@@ -142,6 +142,23 @@ describe('series model', () => {
     assert.equal(early.snapshot('r', 't').steps[1999], 1999);
   });
 
+  test('a group of points pushed at once projects from its own end, not from an empty series', () => {
+    const progress = new ReadProgress();
+    progress.total = 1_000_000;
+    const b = new SeriesBuilder(64, undefined, progress);
+    const n = 10_000;
+    const column = (k: number) => Float64Array.from({ length: n }, (_, i) => i * k);
+    progress.done = 10 * n; // the group's last record, ten bytes per point
+    b.pushMany(column(1), column(2), column(3), 0, n);
+    // One step from 64 to the whole reading's ~102k points (not doubling to 16,384).
+    assert.ok(b.capacity >= 100_000 && b.capacity <= 103_000, String(b.capacity));
+    progress.done = 20 * n;
+    b.pushMany(column(1), column(2), column(3), 0, n);
+    assert.ok(b.capacity >= 100_000 && b.capacity <= 103_000, String(b.capacity));
+    const s = b.snapshot('r', 't');
+    assert.deepEqual([s.steps.length, s.steps[n - 1], s.values[n + 1], s.wallTimes[2 * n - 1]], [2 * n, n - 1, 2, 3 * (n - 1)]);
+  });
+
   test('a table refuses tags past its limit and counts them', () => {
     const t = new TagTable(2);
     t.get('a').push(0, 1, 0);

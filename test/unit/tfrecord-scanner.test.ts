@@ -306,7 +306,7 @@ async function readSource(dir: string, scanner: boolean) {
 }
 
 describe('run directories read into the scanner\'s memory agree with the JavaScript path', () => {
-  test('every fixture run, and a file of many 4 MiB chunks with damage inside', async () => {
+  test('every fixture run, and a file of many read chunks with damage inside', async () => {
     for (const run of readdirSync(join(FIXTURES, 'tfevents'))) {
       const dir = join(FIXTURES, 'tfevents', run);
       assert.deepEqual(await readSource(dir, true), await readSource(dir, false), run);
@@ -316,7 +316,7 @@ describe('run directories read into the scanner\'s memory agree with the JavaScr
       const events: Ev[] = [{ kind: 'version', version: 1 }];
       for (let s = 0; s < 300_000; s++) events.push({ kind: 'scalar', wall: 1.7e9 + s, step: s % 100_000 === 77 ? s - 50 : s, tag: s % 7 === 0 ? 'val/loss' : 'loss', value: s });
       const bytes = fileOf(events);
-      // Damage the data of the records around 5 MB and 9 MB (inside the second and third 4 MiB chunks).
+      // Damage the data of the records around 5 MB and 9 MB (inside later read chunks, not the first).
       let at = 0;
       const damaged: number[] = [];
       for (const target of [5_000_000, 9_000_123]) {

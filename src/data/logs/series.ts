@@ -126,7 +126,7 @@ export class SeriesBuilder {
       for (let i = from; i < to; i++) this.push(steps[i]!, values[i]!, wallTimes[i]!);
       return;
     }
-    while (this.count + n > this.steps.length) this.grow();
+    if (this.count + n > this.steps.length) this.grow(this.count + n);
     this.steps.set(steps.subarray(from, to), this.count);
     this.values.set(values.subarray(from, to), this.count);
     this.wallTimes.set(wallTimes.subarray(from, to), this.count);
@@ -216,19 +216,23 @@ export class SeriesBuilder {
     return series;
   }
 
-  private grow(): void {
+  /** Makes room for at least `needed` points (one more than now by default). */
+  private grow(needed = this.count + 1): void {
     const current = this.steps.length;
     // Project the final length from the reading's progress (a little over, so an estimate
-    // that is just short does not cost another copy), but never more than 16x at once: a
-    // tag logged only early in a long file must not reserve room for the whole file.
-    const projected = Math.ceil(this.count * (this.progress?.growthFactor() ?? 1) * 1.02) + 64;
-    const wanted = Math.max(current * 2, Math.min(projected, current * 16));
+    // that is just short does not cost another copy), but never more than 16x what is needed
+    // now: a tag logged only early in a long file must not reserve room for the whole file.
+    const projected = Math.ceil(needed * (this.progress?.growthFactor() ?? 1) * 1.02) + 64;
+    const wanted = Math.max(current * 2, needed, Math.min(projected, needed * 16));
     this.resize(Math.min(this.maxPoints, Math.max(16, wanted)));
   }
 
   private resize(capacity: number): void {
-    for (const key of ['steps', 'values', 'wallTimes'] as const) {
-      const next = new Float64Array(capacity);
+    // One allocation for the three columns: a large fresh mapping gets more of its memory
+    // backed by huge pages (only whole aligned 2 MiB spans are), so fewer first-touch faults.
+    const buffer = new ArrayBuffer(capacity * 24);
+    for (const [i, key] of (['steps', 'values', 'wallTimes'] as const).entries()) {
+      const next = new Float64Array(buffer, i * capacity * 8, capacity);
       next.set(this[key].subarray(0, this.count));
       this[key] = next;
     }

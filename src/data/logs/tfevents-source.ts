@@ -129,7 +129,8 @@ export class TfEventsRunSource implements LogSource {
         },
         undefined,
         (group) => {
-          progress.done = ef.base + group.firstOffset;
+          // The group's points are pushed at once: progress as of its last record.
+          progress.done = ef.base + group.lastOffset;
           return this.acc.addScalarGroup(group, file);
         },
       ),

@@ -220,10 +220,12 @@ export class SeriesBuilder {
   private grow(needed = this.count + 1): void {
     const current = this.steps.length;
     // Project the final length from the reading's progress (a little over, so an estimate
-    // that is just short does not cost another copy), but never more than 16x what is needed
-    // now: a tag logged only early in a long file must not reserve room for the whole file.
+    // that is just short does not cost another copy), but never more than 64x what is needed
+    // now: a tag logged only early in a long file must not reserve room for the whole file
+    // (and trim() gives back what it did reserve). 64x lets the first scanned group, up to a
+    // 1 MiB chunk of points, reach a million-point projection in one step.
     const projected = Math.ceil(needed * (this.progress?.growthFactor() ?? 1) * 1.02) + 64;
-    const wanted = Math.max(current * 2, needed, Math.min(projected, needed * 16));
+    const wanted = Math.max(current * 2, needed, Math.min(projected, needed * 64));
     this.resize(Math.min(this.maxPoints, Math.max(16, wanted)));
   }
 

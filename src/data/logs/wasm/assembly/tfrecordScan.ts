@@ -373,6 +373,8 @@ function crcOf4(x: u32, tail: u32): u32 {
  * previous one's XOR the raw CRC of their difference, which is zero outside the free bytes.
  */
 let templateCrc: u32 = 0;
+// Inlined: as a call it cost ~1.5 ns of the ~15 ns a record took (measured on the bench file).
+@inline
 function fitsTemplate(data: usize, base: usize, length: u32, baseCrc: u32): bool {
   for (let at: usize = 0; at < <usize>length; at += 16) {
     if (v128.any_true(v128.and(v128.xor(v128.load(data + at), v128.load(base + at)), v128.load(FIXED + at)))) return false;

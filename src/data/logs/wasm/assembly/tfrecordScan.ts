@@ -318,6 +318,7 @@ let templateStepMask: u32 = 0;
 let templateValueAt: u32 = 0;
 let templateValueIsF64: bool = false;
 let templateTagAt: u32 = 0;
+let templateTagLength: u32 = 0;
 
 /** Makes the record at data, just decoded by oneScalar() as `kind`, the template. */
 function setTemplate(data: usize, length: u32, kind: i32): void {
@@ -336,6 +337,7 @@ function setTemplate(data: usize, length: u32, kind: i32): void {
   templateValueAt = valueStart;
   templateValueIsF64 = valueIsF64;
   templateTagAt = <u32>(tagAt - data);
+  templateTagLength = tagLength;
 }
 
 /** The raw CRC of the 8 bytes of x (little-endian) ending `tail` bytes before a message's end. */
@@ -426,6 +428,40 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
   let lastStep: i32 = 0;
   let lastFamily = 0; // 0 none, 1 legacy, 2 tensor
   while (end - pos >= 12 && count < MAX_RECORDS) {
+    if (decode && baseFits) {
+      // A run of records laid out like the template, in a loop of its own: the header is the
+      // template's (so its checksum is known), the group is the previous record's unless the
+      // step went down. The first record that does not fit goes on to the general path below.
+      const length = templateLength;
+      const total = <usize>length + 16;
+      const headerCrc = lastLengthCrc;
+      const flagBits = <i32>templateTagLength << 8;
+      let previousStep = lastStep;
+      // (MAX_RECORDS is more than a 1 MiB window can hold of these, but the outputs stay bounded
+      // whatever the window.)
+      while (end - pos >= total && count < MAX_RECORDS) {
+        if (load<u32>(pos) != length || load<u32>(pos, 4) != 0 || load<u32>(pos, 8) != headerCrc) break;
+        const data = pos + 12;
+        if (!fitsTemplate(data, base, length, baseCrc) || load<u32>(data + <usize>length) != mask(templateCrc)) break;
+        const slot = <usize>count;
+        const more = step >= previousStep;
+        store<i32>(starts + (slot << 2), <i32>data);
+        store<i32>(flags + (slot << 2), (more ? MORE : templateKind) | flagBits);
+        if (!more) store<i32>(tagStarts + (slot << 2), <i32>tagAt);
+        store<f64>(steps + (slot << 3), <f64>step);
+        store<f64>(walls + (slot << 3), load<f64>(data, 1));
+        store<f64>(values + (slot << 3), value);
+        base = data;
+        baseCrc = templateCrc;
+        previousStep = step;
+        count++;
+        pos += total;
+      }
+      // lastTag, lastTagLength and lastFamily still hold: every record of the run has the tag
+      // bytes and kind of the one before it.
+      lastStep = previousStep;
+      if (end - pos < 12 || count >= MAX_RECORDS) break;
+    }
     const at = pos;
     const lo = load<u32>(at);
     const hi = load<u32>(at, 4);

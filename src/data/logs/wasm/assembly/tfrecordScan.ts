@@ -408,6 +408,17 @@ function fitsTemplate(data: usize, base: usize, length: u32, baseCrc: u32): bool
   return true;
 }
 
+/** Writes the outputs of the one-scalar record at data (step, value, tagAt as decoded) to slot. */
+@inline
+function storeScalar(slot: usize, data: usize, flag: i32, more: bool): void {
+  store<i32>(flags + (slot << 2), flag);
+  // Only a group's first record's tag address is read.
+  if (!more) store<i32>(tagStarts + (slot << 2), <i32>tagAt);
+  store<f64>(steps + (slot << 3), <f64>step);
+  store<f64>(walls + (slot << 3), load<f64>(data, 1));
+  store<f64>(values + (slot << 3), value);
+}
+
 /**
  * Walks verified records in memory[from, end), at most MAX_RECORDS; returns how many. For each,
  * starts holds its data address; with `decode`, flags its kind and, for one-scalar events, steps,
@@ -446,11 +457,7 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
         const slot = <usize>count;
         const more = step >= previousStep;
         store<i32>(starts + (slot << 2), <i32>data);
-        store<i32>(flags + (slot << 2), (more ? MORE : templateKind) | flagBits);
-        if (!more) store<i32>(tagStarts + (slot << 2), <i32>tagAt);
-        store<f64>(steps + (slot << 3), <f64>step);
-        store<f64>(walls + (slot << 3), load<f64>(data, 1));
-        store<f64>(values + (slot << 3), value);
+        storeScalar(slot, data, (more ? MORE : templateKind) | flagBits, more);
         base = data;
         baseCrc = templateCrc;
         previousStep = step;
@@ -510,12 +517,7 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
         // A tensor with metadata may continue a group of tensors: the metadata is the same.
         const family = kind == LEGACY_FIRST ? 1 : 2;
         const more = family == lastFamily && tagLength == lastTagLength && step >= lastStep && (known || sameBytes(tagAt, lastTag, tagLength));
-        store<i32>(flags + (slot << 2), (more ? MORE : kind) | (<i32>tagLength << 8));
-        // Only a group's first record's tag address is read.
-        if (!more) store<i32>(tagStarts + (slot << 2), <i32>tagAt);
-        store<f64>(steps + (slot << 3), <f64>step);
-        store<f64>(walls + (slot << 3), load<f64>(data, 1));
-        store<f64>(values + (slot << 3), value);
+        storeScalar(slot, data, (more ? MORE : kind) | (<i32>tagLength << 8), more);
         lastTag = tagAt;
         lastTagLength = tagLength;
         lastStep = step;

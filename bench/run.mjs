@@ -33,7 +33,7 @@ mkdirSync(ctx.workDir, { recursive: true });
 buildWasm();
 // The peers (PyTorch, NumPy, pandas) and GNU time for their peak memory, from Debian as the
 // tests get theirs: a fresh machine runs `npm run bench` with no manual step.
-ensureDebianPackages(['python3-torch', 'python3-numpy', 'python3-pandas', 'time']);
+ensureDebianPackages(['python3-torch', 'python3-torchvision', 'python3-numpy', 'python3-pandas', 'time']);
 
 const suiteFiles = readdirSync(join(here, 'suites'))
   .filter((f) => f.endsWith('.mjs'))

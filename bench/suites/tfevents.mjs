@@ -19,7 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const title = 'TensorBoard event files';
 export const notes = [
   'Ours reads a run directory holding one event file of legacy scalars: 1 MiB streamed chunks read straight into the TFRecord scanner\'s WebAssembly memory, both masked CRC-32C checksums of every record verified, every Event decoded, series built as Float64Arrays (the whole reader, as bundled). The peer is `cat FILE > /dev/null`, the speed of just getting the bytes off a warm page cache.',
-  'Where the time goes (steady state, one process): the scanner ~11 ns per record (framing, both CRC-32Cs as table lookups since neither JavaScript nor WebAssembly has the SSE4.2/PCLMUL instructions, decoding), ~3 ms appending 24 bytes per point to the series, the reads overlapping on the thread pool. `cat` copies pages at 4-11 GB/s here, varying from run to run on this VM, so the ratio moves with it.',
+  'Where the time goes (steady state, one process): the scanner ~10 ns per record (framing, both CRC-32Cs as table lookups since neither JavaScript nor WebAssembly has the SSE4.2/PCLMUL instructions, decoding), ~3 ms appending 24 bytes per point to the series, the reads overlapping on the thread pool. `cat` copies pages at 4-11 GB/s here, varying from run to run on this VM, so the ratio moves with it; and of the VM\'s two cores one computes the scan ~1.5x slower than the other (16.5 against 10.9 ns per record, pinned with taskset), so ours is the best of seven reads in each of three processes, as cat is the best of thirty processes.',
   'The first read in a fresh process is slower (the second row, no target): on this VM a first touch of fresh memory costs ~14 µs per 4 KiB page, and a first read touches ~25 MB of series and ~5 MB of scanner memory for the first time (about 2,500 page faults even with glibc\'s huge pages), and WebAssembly code is still being optimised. Later reads reuse freed memory; the best of seven reads in one process is the steady state a watched, growing run sees.',
 ];
 
@@ -100,9 +100,16 @@ export async function run(ctx) {
   // kept, so a slow spell of the machine during one window does not flatter the ratio.
   timeCat(file, 2);
   const catBefore = timeCat(file, 15);
-  const r = spawnSync(process.execPath, [childFile, bundle, dir, '7'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error('tfevents bench: the reader failed');
-  const ours = JSON.parse(r.stdout);
+  // Best of seven reads in each of three processes: the peer's runs are each a fresh process
+  // too, and on this VM one of the two cores computes ~1.5x slower than the other (measured
+  // with taskset), so one process alone can land on the slow one for all its reads.
+  let ours;
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync(process.execPath, [childFile, bundle, dir, '7'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error('tfevents bench: the reader failed');
+    const one = JSON.parse(r.stdout);
+    if (!ours || one.seconds < ours.seconds) ours = { ...one, maxRssKB: Math.max(one.maxRssKB, ours?.maxRssKB ?? 0) };
+  }
   if (ours.points !== n) throw new Error(`tfevents bench: read ${ours.points} points, expected ${n}`);
   // A first read in a fresh process (as opening a run after the editor starts): best of five
   // processes, one read each, WebAssembly instantiation included.

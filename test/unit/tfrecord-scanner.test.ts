@@ -274,6 +274,24 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
     assert.ok(!r.series.some((x) => x.tag === 'loss' && x.steps.length === 4), 'the altered record was read as step 133');
   });
 
+  test('look-alike records go through the fast path: f32 and f64 values, wall times far apart, steps whose second varint byte changes', () => {
+    const sc = tfrecordScanner()!;
+    for (const [kind, encoding] of [['scalar', undefined], ['tensor', 'content32'], ['tensor', 'content64'], ['tensor', 'double_val']] as const) {
+      const events: Ev[] = [{ kind: 'version', version: 2 }];
+      // Wall times 1e6 s apart change the high half of the double every record.
+      for (let s = 1000; s < 1300; s++) {
+        const e = { wall: 1.7e9 + (s % 2 ? s * 1e6 : s), step: s, tag: 'loss', value: 1 / s };
+        // TF2 tensors carry the scalars plugin's metadata on a tag's first value only.
+        events.push(kind === 'scalar' ? { kind, ...e } : { kind, ...e, encoding, metadata: s === 1000 ? 'scalars' : 'none', metadataFirst: false });
+      }
+      const before = sc.recordsTakenByRuns();
+      const r = assertSame(fileOf(events));
+      assert.equal(r.series[0]!.steps.length, 300);
+      // All but the record the template is made from (and, for tensors, the first, longer by its metadata).
+      assert.equal(sc.recordsTakenByRuns() - before, kind === 'scalar' ? 299 : 298, `${kind} ${encoding ?? ''}`);
+    }
+  });
+
   test('steps going back inside a run of look-alike records start groups of the same tag', () => {
     // file_version 2: no purge by step, so the groups are taken in bulk.
     const events: Ev[] = [{ kind: 'version', version: 2 }];

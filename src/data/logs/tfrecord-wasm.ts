@@ -21,6 +21,7 @@ interface ScanExports {
   wallsRegion(): number;
   valuesRegion(): number;
   consumed(): number;
+  recordsTakenByRuns(): number;
   scan(from: number, end: number, maxRecord: number, decode: number): number;
   MAX_RECORDS: WebAssembly.Global;
 }
@@ -61,6 +62,8 @@ export interface TfRecordScanner {
   scan(from: number, end: number, maxRecord: number, decode: boolean): number;
   /** Address after the last record walked. */
   consumed(): number;
+  /** Records taken by the fast path for look-alike records since the module loaded (tests, profiling). */
+  recordsTakenByRuns(): number;
   /**
    * Two buffers in the module's memory for a file to be read into, so its records are scanned
    * where they land instead of being copied; undefined while another reading holds them.
@@ -106,6 +109,7 @@ export function tfrecordScanner(): TfRecordScanner | null {
       values: new Float64Array(buf, ex.valuesRegion(), records),
       scan: (from, end, maxRecord, decode) => ex.scan(from, end, maxRecord, decode ? 1 : 0),
       consumed: () => ex.consumed(),
+      recordsTakenByRuns: () => ex.recordsTakenByRuns(),
       leaseReadBuffers: () => {
         if (leased) return undefined;
         leased = true;

@@ -127,9 +127,19 @@ export class SeriesBuilder {
       return;
     }
     if (this.count + n > this.steps.length) this.grow(this.count + n);
-    this.steps.set(steps.subarray(from, to), this.count);
-    this.values.set(values.subarray(from, to), this.count);
-    this.wallTimes.set(wallTimes.subarray(from, to), this.count);
+    if (n <= 8) {
+      // Tags logged in turn come a point or two at a time: three subarrays per call would cost
+      // more than the copy.
+      for (let i = from, j = this.count; i < to; i++, j++) {
+        this.steps[j] = steps[i]!;
+        this.values[j] = values[i]!;
+        this.wallTimes[j] = wallTimes[i]!;
+      }
+    } else {
+      this.steps.set(steps.subarray(from, to), this.count);
+      this.values.set(values.subarray(from, to), this.count);
+      this.wallTimes.set(wallTimes.subarray(from, to), this.count);
+    }
     this.count += n;
   }
 

@@ -43,23 +43,37 @@ const DT_UINT64 = 23;
 
 const SESSION_START = 1;
 
+/** Tags the interner compares before hashing. */
+const RECENT_TAGS = 8;
+
 /** Interned tag strings: most events repeat a handful of tags, so decoding each is wasted work. */
 class TagInterner {
   private readonly entries = new Map<number, { bytes: Uint8Array; tag: string }[]>();
-  private last: { bytes: Uint8Array; tag: string } = { bytes: new Uint8Array(0), tag: '' };
+  /**
+   * The tags seen last, most recent first: a training loop logs a few tags in turn at every
+   * step, so the next tag is nearly always one of them (compared by length, then bytes, before
+   * any hashing).
+   */
+  private readonly recent: { bytes: Uint8Array; tag: string }[] = [];
 
   get(buf: Uint8Array, start: number, end: number): string {
-    const last = this.last.bytes;
-    if (last.length === end - start) {
+    const n = end - start;
+    const recent = this.recent;
+    for (let k = 0; k < recent.length; k++) {
+      const e = recent[k]!;
+      const bytes = e.bytes;
+      if (bytes.length !== n) continue;
       let i = 0;
-      while (i < last.length && last[i] === buf[start + i]) i++;
-      if (i === last.length) return this.last.tag;
+      while (i < n && bytes[i] === buf[start + i]) i++;
+      if (i === n) return e.tag;
     }
-    const tag = this.lookup(buf, start, end);
-    return tag;
+    const entry = this.lookup(buf, start, end);
+    if (recent.length === RECENT_TAGS) recent.pop();
+    recent.unshift(entry);
+    return entry.tag;
   }
 
-  private lookup(buf: Uint8Array, start: number, end: number): string {
+  private lookup(buf: Uint8Array, start: number, end: number): { bytes: Uint8Array; tag: string } {
     let h = 0x811c9dc5 ^ (end - start);
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     let bucket = this.entries.get(h);
@@ -67,8 +81,7 @@ class TagInterner {
       outer: for (const e of bucket) {
         if (e.bytes.length !== end - start) continue;
         for (let i = 0; i < e.bytes.length; i++) if (e.bytes[i] !== buf[start + i]) continue outer;
-        this.last = e;
-        return e.tag;
+        return e;
       }
     } else {
       bucket = [];
@@ -76,8 +89,7 @@ class TagInterner {
     }
     const entry = { bytes: buf.slice(start, end), tag: decodeUtf8(buf, start, end) };
     bucket.push(entry);
-    this.last = entry;
-    return entry.tag;
+    return entry;
   }
 }
 

@@ -14,7 +14,7 @@ import { IssueLog } from '../../src/data/logs/issues.js';
 import { TfEventsAccumulator } from '../../src/data/logs/tfevents.js';
 import { TfEventsRunSource } from '../../src/data/logs/tfevents-source.js';
 import { TfRecordReader } from '../../src/data/logs/tfrecord.js';
-import { setTfRecordScannerDisabled, tfrecordScanner } from '../../src/data/logs/tfrecord-wasm.js';
+import { GENERAL_RECORD, KIND_MASK, LEGACY_SCALAR, NEW_TAG, setTfRecordScannerDisabled, TAG_LENGTH_SHIFT, TAG_SLOT_SHIFT, TAG_SLOTS, tfrecordScanner } from '../../src/data/logs/tfrecord-wasm.js';
 import { FIXTURES, tempDir } from './logs-helpers.js';
 
 // ---- a minimal Event writer (independent of the reader's decoder) --------------------------
@@ -133,7 +133,7 @@ function read(bytes: Uint8Array, cuts: number[], scanner: boolean) {
       issues,
       (b, s, e, o) => acc.addEvent(b, s, e, 'f', o),
       undefined,
-      (g) => acc.addScalarGroup(g, 'f'),
+      (batch) => acc.addScalars(batch, 'f'),
     );
     let at = 0;
     for (const cut of [...cuts.filter((c) => c > 0 && c < bytes.length)].sort((a, b) => a - b).concat(bytes.length)) {
@@ -311,6 +311,90 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
       assert.deepEqual(r.series.map((x) => [x.tag, x.steps.length]), [['epoch_accuracy', 2500], ['epoch_loss', 2500]]);
       assert.equal(r.series[1]!.values[4], Math.fround(1 / 10));
     }
+  });
+
+  test('tags logged in turn keep one tag slot each within a scan, marked new once', () => {
+    const sc = tfrecordScanner()!;
+    const names = ['loss', 'train/acc', 'lr', 'val/loss_ema'];
+    const events: Ev[] = [{ kind: 'version', version: 2 }];
+    // In turn, and then in another order (a tag's slot is found wherever the search starts).
+    const order = (s: number) => (s < 40 ? names : [...names].reverse());
+    for (let s = 0; s < 50; s++) for (const tag of order(s)) events.push({ kind: 'scalar', wall: 1.7e9 + s, step: s, tag, value: s + names.indexOf(tag) / 10 });
+    const bytes = fileOf(events);
+    sc.owner = undefined;
+    sc.input.set(bytes);
+    const count = sc.scan(sc.inputAddress, sc.inputAddress + bytes.length, 1 << 20, true);
+    assert.equal(count, events.length);
+    assert.equal(sc.flags[0]! & KIND_MASK, GENERAL_RECORD);
+    const slotOfTag = new Map<string, number>();
+    for (let i = 1; i < count; i++) {
+      const flag = sc.flags[i]!;
+      const tag = order(Math.floor((i - 1) / names.length))[(i - 1) % names.length]!;
+      const slot = (flag >>> TAG_SLOT_SHIFT) & (TAG_SLOTS - 1);
+      assert.equal(flag & KIND_MASK, LEGACY_SCALAR);
+      assert.equal((flag & NEW_TAG) !== 0, i <= names.length, `record ${i}: new tag`);
+      if (i <= names.length) {
+        const start = sc.tagStarts[i]! - sc.inputAddress;
+        assert.equal(Buffer.from(bytes.subarray(start, start + (flag >>> TAG_LENGTH_SHIFT))).toString(), tag);
+        slotOfTag.set(tag, slot);
+      } else assert.equal(slot, slotOfTag.get(tag), `record ${i}: slot of ${tag}`);
+      assert.equal(sc.steps[i], Math.floor((i - 1) / names.length));
+    }
+    assert.equal(new Set(slotOfTag.values()).size, names.length);
+  });
+
+  test('tags logged in turn reach their series without a record handed over one by one', () => {
+    for (const kind of ['scalar', 'tensor'] as const) {
+      for (const version of [1, 2]) {
+        const events: Ev[] = [{ kind: 'version', version }];
+        // More than one scan window (1 MiB): the slots are given out again in the next, and a
+        // record the window's end cuts is scanned from the next window.
+        for (let s = 0; s < 12_000; s++) {
+          for (const tag of ['loss', 'acc', 'lr']) {
+            const e = { wall: 1.7e9 + s, step: s, tag, value: 1 / (s + 1) };
+            events.push(kind === 'scalar' ? { kind, ...e } : { kind, ...e, encoding: 'content32', metadata: s === 0 ? 'scalars' : 'none', metadataFirst: false });
+          }
+        }
+        const issues = new IssueLog();
+        const acc = new TfEventsAccumulator(issues);
+        let handedOver = 0;
+        const reader = new TfRecordReader('f', issues, (b, s, e, o) => (handedOver++, acc.addEvent(b, s, e, 'f', o)), undefined, (batch) => acc.addScalars(batch, 'f'));
+        const bytes = fileOf(events);
+        assert.ok(bytes.length > 1 << 20);
+        reader.feed(bytes);
+        assert.equal(handedOver, 1, `${kind}, file_version ${version}: only the version record`);
+        assert.deepEqual(acc.snapshot('r').map((x) => [x.tag, x.steps.length, x.steps[11_999]]), [['loss', 12_000, 11_999], ['acc', 12_000, 11_999], ['lr', 12_000, 11_999]]);
+      }
+    }
+  });
+
+  test('more tags in turn than tag slots, steps going back, tensors and scalars mixed, any cuts', () => {
+    const pool = Array.from({ length: 40 }, (_, i) => `tag/${'x'.repeat(i % 7)}${i}`);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom(1, 2),
+        fc.array(fc.record({ back: fc.integer({ min: 0, max: 30 }), tensor: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (tagCount, version, phases, cutSeeds) => {
+          const events: Ev[] = [{ kind: 'version', version }];
+          let step = 0;
+          for (const ph of phases) {
+            step = Math.max(0, step - ph.back);
+            for (let s = 0; s < 20; s++, step++) {
+              for (const tag of pool.slice(0, tagCount)) {
+                const e = { wall: 1.7e9 + step, step, tag: ph.tensor ? `t${tag}` : tag, value: Math.fround(step / 3) };
+                events.push(ph.tensor ? { kind: 'tensor', ...e, encoding: 'content32', metadata: s === 0 ? 'scalars' : 'none', metadataFirst: false } : { kind: 'scalar', ...e });
+              }
+            }
+          }
+          const bytes = fileOf(events);
+          const r = assertSame(bytes, cutSeeds.map((c) => c % bytes.length));
+          assert.ok(r.series.length >= tagCount);
+        },
+      ),
+      { numRuns: 80, seed: 20261207 },
+    );
   });
 
   test('a long run of one tag is taken in bulk, with the projection and the same result', () => {

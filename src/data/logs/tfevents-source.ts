@@ -128,11 +128,7 @@ export class TfEventsRunSource implements LogSource {
           this.acc.addEvent(buf, start, end, file, offset);
         },
         undefined,
-        (group) => {
-          // The group's points are pushed at once: progress as of its last record.
-          progress.done = ef.base + group.lastOffset;
-          return this.acc.addScalarGroup(group, file);
-        },
+        (batch) => this.acc.addScalars(batch, file, ef.base),
       ),
       base: 0,
     };

@@ -15,7 +15,8 @@
 import { IssueLog } from './issues.js';
 import { ProtoError, ProtoReader, WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH, WIRE_VARINT, decodeUtf8 } from './protobuf.js';
 import { TagTable, type SeriesBuilder, type Series } from './series.js';
-import type { ScalarGroup } from './tfrecord.js';
+import { batchRecordOffset, type ScalarBatch } from './tfrecord.js';
+import { KIND_MASK, LEGACY_SCALAR, NEW_TAG, TAG_LENGTH_SHIFT, TAG_SLOT_SHIFT, TAG_SLOTS, TENSOR_SCALAR_META } from './tfrecord-wasm.js';
 
 /** A purge of points caused by a restart or out-of-order steps. */
 export interface Purge {
@@ -116,6 +117,9 @@ export class TfEventsAccumulator {
   private pendingTags: string[] = [];
   private pendingValues: number[] = [];
   private pendingHasValue: boolean[] = [];
+  // The tag and series of each of the scanner's tag slots in the current scan (see addScalars).
+  private readonly slotTags: (string | undefined)[] = new Array<string | undefined>(TAG_SLOTS).fill(undefined);
+  private readonly slotBuilders: (SeriesBuilder | undefined)[] = new Array<SeriesBuilder | undefined>(TAG_SLOTS).fill(undefined);
 
   constructor(
     readonly issues: IssueLog,
@@ -153,35 +157,69 @@ export class TfEventsAccumulator {
   }
 
   /**
-   * A group of one-scalar events of one tag at non-decreasing steps, decoded by the TFRecord
-   * scanner. Taken in bulk unless a point of it could purge (steps going back with a
-   * file_version below 2) or might not count: false then, and the records come one by one to
-   * addEvent.
+   * One-scalar events decoded by the TFRecord scanner (see ScalarBatch): takes records from
+   * batch.from on while each counts as its decoding says and cannot purge, and returns the
+   * index of the first it leaves to addEvent (a step going back with a file_version below 2, a
+   * tensor whose plugin is not known to be `scalars`), or batch.to. With `progressBase` (the
+   * run's bytes before this file), the reading's progress is kept as of each push, so series
+   * that grow project their length from where their points are, not from the batch's end.
    */
-  addScalarGroup(g: ScalarGroup, file: string): boolean {
+  addScalars(batch: ScalarBatch, file: string, progressBase?: number): number {
     const purgesByStep = this.fileVersion === undefined || this.fileVersion < 2;
-    if (purgesByStep && g.steps[g.from]! < this.mostRecentStep) return false;
-    const tag = this.tags.get(g.buf, g.tagStart, g.tagEnd);
-    // A tensor's value counts only under the `scalars` plugin, known from the tag's first
-    // metadata; a group whose first record would not count (or might set another plugin)
-    // goes one record at a time.
-    let setPlugin = false;
-    if (g.tensor) {
+    const { flags, steps, values, wallTimes, to } = batch;
+    const slotTags = this.slotTags;
+    const slotBuilders = this.slotBuilders;
+    let mostRecentStep = this.mostRecentStep;
+    let i = batch.from;
+    while (i < to) {
+      const flag = flags[i]!;
+      const slot = (flag >>> TAG_SLOT_SHIFT) & (TAG_SLOTS - 1);
+      if ((flag & NEW_TAG) !== 0) {
+        const start = batch.tagStarts[i]! - batch.base;
+        slotTags[slot] = this.tags.get(batch.buf, start, start + (flag >>> TAG_LENGTH_SHIFT));
+        slotBuilders[slot] = undefined;
+      }
+      let builder = slotBuilders[slot];
+      if (builder === undefined) {
+        builder = this.builderFor(slotTags[slot]!, flag & KIND_MASK);
+        if (builder === undefined) break;
+        slotBuilders[slot] = builder;
+        if (this.table.refusedTags !== 0) this.checkTagLimit(file, batchRecordOffset(batch, i));
+      }
+      // The records after this one with its tag (the whole rest of a run of one tag), at steps
+      // that cannot purge, go in one push.
+      const sameTag = flag & ~NEW_TAG;
+      let j = i + 1;
+      if (purgesByStep) {
+        let step = steps[i]!;
+        if (step < mostRecentStep) break;
+        while (j < to && flags[j] === sameTag && steps[j]! >= step) step = steps[j++]!;
+        mostRecentStep = step;
+      } else {
+        while (j < to && flags[j] === sameTag) j++;
+      }
+      if (progressBase !== undefined) this.table.progress.done = progressBase + batchRecordOffset(batch, j - 1);
+      builder.pushMany(steps, values, wallTimes, i, j);
+      i = j;
+    }
+    if (purgesByStep) this.mostRecentStep = mostRecentStep;
+    return i;
+  }
+
+  /**
+   * The series a scanned one-scalar record of `tag` goes to, or undefined if addEvent must
+   * decide: a tensor's value counts only under the `scalars` plugin, known from the tag's first
+   * metadata, which this record sets if it carries the `scalars` metadata and no earlier did.
+   */
+  private builderFor(tag: string, kind: number): SeriesBuilder | undefined {
+    if (kind !== LEGACY_SCALAR) {
       const plugin = this.pluginByTag.get(tag);
       if (plugin === undefined) {
-        if (!g.firstHasMetadata) return false;
-        setPlugin = true;
-      } else if (plugin !== 'scalars') return false;
+        if (kind !== TENSOR_SCALAR_META) return undefined;
+        this.pluginByTag.set(tag, 'scalars');
+      } else if (plugin !== 'scalars') return undefined;
     }
-    if (setPlugin) this.pluginByTag.set(tag, 'scalars');
-    if (purgesByStep) this.mostRecentStep = g.steps[g.to - 1]!;
-    if (tag !== this.lastTag) {
-      this.lastTag = tag;
-      this.lastBuilder = this.table.get(tag);
-    }
-    this.lastBuilder!.pushMany(g.steps, g.values, g.wallTimes, g.from, g.to);
-    this.checkTagLimit(file, g.firstOffset);
-    return true;
+    return this.table.get(tag);
   }
 
   private checkTagLimit(file: string, offset: number): void {

@@ -2,7 +2,9 @@
  * The WebAssembly TFRecord scanner (wasm/assembly/tfrecordScan.ts): framing and both masked
  * CRC-32C checks of the well-formed records of a chunk, about twice as fast as the same work
  * in JavaScript (whose byte loops pay a bounds check per load), and the decoding of the
- * commonest Event, one legacy scalar, into arrays a series takes in bulk. It only ever walks
+ * commonest Events, one scalar (legacy or TF2 tensor), into point arrays with a tag slot per
+ * record, so points of tags logged in turn go to their series without a tag decoded for each.
+ * It only ever walks
  * records that are complete and correct; at anything else it stops and TfRecordReader's
  * JavaScript path takes over, so every message, and every decision about a bad record, stays
  * there.
@@ -26,16 +28,25 @@ interface ScanExports {
   MAX_RECORDS: WebAssembly.Global;
 }
 
-/** Kinds of walked records (the low byte of a flag; the bits above are the tag's length). */
+/** The kind of a walked record: the low three bits of its flag. */
+export const KIND_MASK = 7;
 export const GENERAL_RECORD = 0;
-/** One legacy simple_value, starting a group. */
-export const LEGACY_FIRST = 1;
-/** Same kind and tag as the record before, at a step no lower. */
-export const SCALAR_MORE = 2;
-/** One scalar tensor (float32/float64, rank 0) without plugin metadata, starting a group. */
-export const TENSOR_FIRST = 3;
-/** One scalar tensor with the `scalars` plugin metadata, starting a group. */
-export const TENSOR_FIRST_META = 4;
+/** One legacy simple_value. */
+export const LEGACY_SCALAR = 1;
+/** One scalar tensor (float32/float64, rank 0) without plugin metadata. */
+export const TENSOR_SCALAR = 3;
+/** One scalar tensor with the `scalars` plugin metadata. */
+export const TENSOR_SCALAR_META = 4;
+/**
+ * Bits 3-6 of a one-scalar record's flag: its tag slot. Within one scan, records of a slot have
+ * the same tag and family (legacy or tensor); a slot's tag is given by the record with NEW_TAG.
+ */
+export const TAG_SLOTS = 16;
+export const TAG_SLOT_SHIFT = 3;
+/** The slot's first record in this scan (or its first since the slot went to another tag). */
+export const NEW_TAG = 0x80;
+/** Bits 8 and up of a one-scalar record's flag: its tag's length. */
+export const TAG_LENGTH_SHIFT = 8;
 
 export interface TfRecordScanner {
   /** The module's memory: every address below is an offset into it. */
@@ -49,9 +60,10 @@ export interface TfRecordScanner {
   /** Data addresses of the records the last scan walked. */
   readonly starts: Int32Array;
   /**
-   * With `decode`: per record, a kind (GENERAL_RECORD, or one of the one-scalar kinds, whose
-   * step, wall time and value are in the arrays below) in the low byte and the tag's length
-   * above it; the tag starts at address tagStarts[i].
+   * With `decode`: per record, a flag (see KIND_MASK and what follows it): the kind
+   * (GENERAL_RECORD, or one of the one-scalar kinds, whose step, wall time and value are in the
+   * arrays below), the tag slot, NEW_TAG, and the tag's length; at a NEW_TAG record the tag
+   * starts at address tagStarts[i].
    */
   readonly flags: Int32Array;
   readonly tagStarts: Int32Array;

@@ -12,7 +12,7 @@
  */
 import { SAME_LENGTH_MAX, crc32c, crc32cFromSameLength, crc32cUpdate, maskCrc, maskedCrc32c } from './crc.js';
 import type { IssueLog } from './issues.js';
-import { GENERAL_RECORD, LEGACY_FIRST, SCALAR_MORE, TENSOR_FIRST_META, tfrecordScanner } from './tfrecord-wasm.js';
+import { GENERAL_RECORD, KIND_MASK, tfrecordScanner } from './tfrecord-wasm.js';
 
 const HEADER = 12;
 const FOOTER = 4;
@@ -21,21 +21,22 @@ const FOOTER = 4;
 export type RecordHandler = (buf: Uint8Array, start: number, end: number, recordOffset: number) => void;
 
 /**
- * Consecutive verified records that each hold one scalar of the same tag and encoding, at
- * non-decreasing steps, decoded by the WebAssembly scanner: the points are
- * steps/values/wallTimes[from, to), the tag is buf[tagStart, tagEnd). Valid only during the call.
+ * Consecutive verified records that each hold one scalar, decoded by the WebAssembly scanner:
+ * records [from, to) of its outputs. Record i's point is steps/values/wallTimes[i]; its flag
+ * (flags[i], see tfrecord-wasm.ts) gives its kind and tag slot, and where it has NEW_TAG, the
+ * tag is buf[tagStarts[i] - base, + the tag length). Valid only during the call.
  */
-export interface ScalarGroup {
-  /** Legacy simple_value, or a TF2 scalar tensor (counted only under the `scalars` plugin). */
-  tensor: boolean;
-  /** For tensors: whether the first record carries the `scalars` plugin metadata. */
-  firstHasMetadata: boolean;
+export interface ScalarBatch {
   buf: Uint8Array;
-  tagStart: number;
-  tagEnd: number;
+  /** Address of buf[0] in the scanner's memory. */
+  base: number;
+  flags: Int32Array;
+  tagStarts: Int32Array;
   steps: Float64Array;
   values: Float64Array;
   wallTimes: Float64Array;
+  /** Data addresses: records are contiguous, so record i is at file offset firstOffset + starts[i] - starts[from]. */
+  starts: Int32Array;
   from: number;
   to: number;
   /** File offsets of the first and the last record. */
@@ -43,8 +44,16 @@ export interface ScalarGroup {
   lastOffset: number;
 }
 
-/** Takes a group in bulk, or returns false to have its records handed over one by one instead. */
-export type ScalarGroupHandler = (group: ScalarGroup) => boolean;
+/**
+ * Takes records [from, k) of a batch and returns k; record k (if k < to) is then handed over
+ * as a record, and the rest of the batch comes in a further call.
+ */
+export type ScalarBatchHandler = (batch: ScalarBatch) => number;
+
+/** File offset of record i of a batch. */
+export function batchRecordOffset(b: ScalarBatch, i: number): number {
+  return b.firstOffset + (b.starts[i]! - b.starts[b.from]!);
+}
 
 function u32(b: Uint8Array, p: number): number {
   return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
@@ -79,15 +88,15 @@ export class TfRecordReader {
   private window: Uint8Array | undefined;
   private winStart = 0;
   private winEnd = 0;
-  private readonly group: ScalarGroup = {
-    tensor: false,
-    firstHasMetadata: false,
+  private readonly batch: ScalarBatch = {
     buf: new Uint8Array(0),
-    tagStart: 0,
-    tagEnd: 0,
+    base: 0,
+    flags: new Int32Array(0),
+    tagStarts: new Int32Array(0),
     steps: new Float64Array(0),
     values: new Float64Array(0),
     wallTimes: new Float64Array(0),
+    starts: new Int32Array(0),
     from: 0,
     to: 0,
     firstOffset: 0,
@@ -99,7 +108,7 @@ export class TfRecordReader {
     private readonly issues: IssueLog,
     private readonly onRecord: RecordHandler,
     readonly maxRecordBytes = 64 * 1024 * 1024,
-    private readonly onScalars?: ScalarGroupHandler,
+    private readonly onScalars?: ScalarBatchHandler,
   ) {}
 
   /** Bytes held for an incomplete trailing record. */
@@ -166,7 +175,10 @@ export class TfRecordReader {
       base = chunk.byteOffset;
       endAddress = base + end;
     } else {
-      if (sc.owner !== this || this.window !== chunk || pos < this.winStart || pos >= this.winEnd) {
+      // A new window also when the record at pos runs past this one's end (but would fit one).
+      const need = HEADER + u32(chunk, pos) + FOOTER;
+      const cut = this.winEnd < end && this.winEnd - pos < need && need <= sc.capacity;
+      if (sc.owner !== this || this.window !== chunk || pos < this.winStart || pos >= this.winEnd || cut) {
         const n = Math.min(end - pos, sc.capacity);
         sc.input.set(chunk.subarray(pos, pos + n));
         sc.owner = this;
@@ -182,33 +194,33 @@ export class TfRecordReader {
     const { starts, flags } = sc;
     let i = 0;
     while (i < count) {
-      const kind = flags[i]! & 0xff;
-      if (decode && kind !== GENERAL_RECORD) {
+      if (decode && (flags[i]! & KIND_MASK) !== GENERAL_RECORD) {
         let j = i + 1;
-        while (j < count && (flags[j]! & 0xff) === SCALAR_MORE) j++;
-        // Records are contiguous: file offsets differ as chunk offsets do.
-        const first = starts[i]! - base;
-        const last = starts[j - 1]! - base;
-        const lastEnd = last + u32(chunk, last - HEADER) + FOOTER;
-        const g = this.group;
-        g.buf = chunk;
-        g.tensor = kind !== LEGACY_FIRST;
-        g.firstHasMetadata = kind === TENSOR_FIRST_META;
-        g.tagStart = sc.tagStarts[i]! - base;
-        g.tagEnd = g.tagStart + (flags[i]! >>> 8);
-        g.steps = sc.steps;
-        g.values = sc.values;
-        g.wallTimes = sc.wallTimes;
-        g.from = i;
-        g.to = j;
-        g.firstOffset = this.offset;
-        g.lastOffset = this.offset + (last - first);
-        if (this.onScalars!(g)) {
-          this.offset += lastEnd - (first - HEADER);
-          i = j;
+        while (j < count && (flags[j]! & KIND_MASK) !== GENERAL_RECORD) j++;
+        // Records are contiguous: file offsets differ as addresses do.
+        const b = this.batch;
+        b.buf = chunk;
+        b.base = base;
+        b.flags = flags;
+        b.tagStarts = sc.tagStarts;
+        b.steps = sc.steps;
+        b.values = sc.values;
+        b.wallTimes = sc.wallTimes;
+        b.starts = starts;
+        b.from = i;
+        b.to = j;
+        b.firstOffset = this.offset;
+        b.lastOffset = this.offset + (starts[j - 1]! - starts[i]!);
+        const k = this.onScalars!(b);
+        if (k < j) {
+          this.offset += starts[k]! - starts[i]!;
+          this.handOver(chunk, starts[k]! - base);
+          i = k + 1;
           continue;
         }
-        for (; i < j; i++) this.handOver(chunk, starts[i]! - base);
+        const last = starts[j - 1]! - base;
+        this.offset += last + u32(chunk, last - HEADER) + FOOTER - (starts[i]! - base - HEADER);
+        i = j;
         continue;
       }
       this.handOver(chunk, starts[i]! - base);

@@ -195,12 +195,18 @@ function mask(crc: u32): u32 {
   return ((crc >>> 15) | (crc << 17)) + 0xa282ead8;
 }
 
-// Record kinds in the flags region.
+// Record kinds: the low three bits of a record's flag.
 const GENERAL: i32 = 0; // anything but the one-scalar shapes below: decoded by JavaScript
-const LEGACY_FIRST: i32 = 1; // one legacy simple_value, starting a group
-const MORE: i32 = 2; // same kind and tag as the record before, at a step no lower
-const TENSOR_FIRST: i32 = 3; // one scalar tensor without plugin metadata, starting a group
-const TENSOR_FIRST_META: i32 = 4; // one scalar tensor with the `scalars` plugin metadata, starting a group
+const LEGACY: i32 = 1; // one legacy simple_value
+const TENSOR: i32 = 3; // one scalar tensor without plugin metadata
+const TENSOR_META: i32 = 4; // one scalar tensor with the `scalars` plugin metadata
+// Bits 3-6 of a one-scalar record's flag are its tag slot: records of one call with the same
+// slot have the same tag and family (legacy or tensor). Bit 7 marks a slot's first record in
+// the call (or its first since the slot was given to another tag): its tag is at tagStarts.
+// Bits 8 and up are the tag's length.
+const SLOTS: u32 = 16;
+const SLOT_SHIFT: i32 = 3;
+const NEW_TAG: i32 = 0x80;
 
 // The record being decoded: set by oneScalar() when it returns a kind other than GENERAL.
 let step: i32 = 0;
@@ -243,9 +249,9 @@ function scalarTensor(p: usize, n: u32): bool {
 }
 
 /**
- * The kind of the Event at data[0, length): LEGACY_FIRST for one legacy scalar as torch and
+ * The kind of the Event at data[0, length): LEGACY for one legacy scalar as torch and
  * tensorboardX write it, `09 <wall_time> [10 <step>] 2a L (0a L (0a L <tag> 15 <float>))`;
- * TENSOR_FIRST(_META) for one TF2 scalar tensor, `... (0a L <tag> [4a L <scalars metadata>]
+ * TENSOR(_META) for one TF2 scalar tensor, `... (0a L <tag> [4a L <scalars metadata>]
  * 42 L <tensor>)` with the two fields in either order; GENERAL for anything else. Lengths are
  * one byte, the step is under 2^28. The legacy shape is the one TfEventsAccumulator's
  * JavaScript fast path accepts; the tensor shapes decode as its general path decodes them.
@@ -284,7 +290,7 @@ function oneScalar(data: usize, length: u32): i32 {
     value = <f64>load<f32>(tagEnd, 1);
     valueAt = tagEnd + 1;
     valueIsF64 = false;
-    return LEGACY_FIRST;
+    return LEGACY;
   }
   // A tensor's tag may not be empty (JavaScript then uses node_name).
   if (tagLength == 0) return GENERAL;
@@ -302,7 +308,7 @@ function oneScalar(data: usize, length: u32): i32 {
     q += 2 + <usize>n;
   }
   if (!tensor) return GENERAL;
-  return meta ? TENSOR_FIRST_META : TENSOR_FIRST;
+  return meta ? TENSOR_META : TENSOR;
 }
 
 function sameBytes(a: usize, b: usize, n: u32): bool {
@@ -327,9 +333,10 @@ let templateValueAt: u32 = 0;
 let templateValueIsF64: bool = false;
 let templateTagAt: u32 = 0;
 let templateTagLength: u32 = 0;
+let templateSlot: u32 = 0;
 
 /** Makes the record at data, just decoded by oneScalar() as `kind`, the template. */
-function setTemplate(data: usize, length: u32, kind: i32): void {
+function setTemplate(data: usize, length: u32, kind: i32, slot: u32): void {
   // A few vector and word stores, not a loop over bytes: in a log of interleaved tags every
   // record sets the template (a byte loop made that ~30x slower than a record of one tag).
   // Bytes [0, length) must equal the previous record's but for the wall time (1-8), the value
@@ -350,6 +357,43 @@ function setTemplate(data: usize, length: u32, kind: i32): void {
   templateValueIsF64 = valueIsF64;
   templateTagAt = <u32>(tagAt - data);
   templateTagLength = tagLength;
+  templateSlot = slot;
+}
+
+// The tag slots of the current scan() call: per slot, the address of its tag's bytes in a
+// record of this call (the memory holds them until the call returns) and its length and family.
+// A training loop logs a few tags in turn, so the tag of a record is nearly always the one
+// logged after the previous record's tag the last time round: the search starts there.
+const slotTagAt: usize = memory.data(<i32>SLOTS * 4, 16);
+const slotKey: usize = memory.data(<i32>SLOTS * 4, 16);
+let slotsUsed: u32 = 0;
+let slotVictim: u32 = 0;
+let lastSlot: u32 = 0;
+let slotIsNew = false;
+
+/** The slot of the tag just decoded (tagAt, tagLength) in `family`; sets slotIsNew. */
+function slotOf(family: u32): u32 {
+  const key = tagLength | (family << 24);
+  let s = lastSlot;
+  for (let k: u32 = 0; k < slotsUsed; k++) {
+    s = s + 1 < slotsUsed ? s + 1 : 0;
+    if (load<u32>(slotKey + (<usize>s << 2)) == key && sameBytes(load<usize>(slotTagAt + (<usize>s << 2)), tagAt, tagLength)) {
+      slotIsNew = false;
+      lastSlot = s;
+      return s;
+    }
+  }
+  // More tags in turn than slots: each takes the slot given out longest ago.
+  if (slotsUsed < SLOTS) s = slotsUsed++;
+  else {
+    s = slotVictim;
+    slotVictim = (slotVictim + 1) & (SLOTS - 1);
+  }
+  store<u32>(slotKey + (<usize>s << 2), key);
+  store<usize>(slotTagAt + (<usize>s << 2), tagAt);
+  slotIsNew = true;
+  lastSlot = s;
+  return s;
 }
 
 /**
@@ -388,12 +432,10 @@ function rowFor(length: u32, offset: u32): usize {
   return S + (<usize>(length - 1 - offset) << 10);
 }
 
-/** Writes the outputs of the one-scalar record at data (step, value, tagAt as decoded) to slot. */
+/** Writes the outputs of the one-scalar record at data (step and value as decoded) to slot. */
 @inline
-function storeScalar(slot: usize, data: usize, flag: i32, more: bool, tag: usize, step: i32, value: f64): void {
+function storeScalar(slot: usize, data: usize, flag: i32, step: i32, value: f64): void {
   store<i32>(flags + (slot << 2), flag);
-  // Only a group's first record's tag address is read.
-  if (!more) store<i32>(tagStarts + (slot << 2), <i32>tag);
   store<f64>(steps + (slot << 3), <f64>step);
   store<f64>(walls + (slot << 3), load<f64>(data, 1));
   store<f64>(values + (slot << 3), value);
@@ -401,9 +443,9 @@ function storeScalar(slot: usize, data: usize, flag: i32, more: bool, tag: usize
 
 /**
  * Walks verified records in memory[from, end), at most MAX_RECORDS; returns how many. For each,
- * starts holds its data address; with `decode`, flags its kind and, for one-scalar events, steps,
- * walls and values the point and tagStarts the tag's address; bits 8 and up of a flag are the
- * tag's length.
+ * starts holds its data address; with `decode`, flags its kind, tag slot and tag length (see
+ * the kinds above) and, for one-scalar events, steps, walls and values the point and
+ * tagStarts (at a slot's first record) the tag's address.
  */
 export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32 {
   let pos = from;
@@ -413,11 +455,9 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
   let baseCrc: u32 = 0;
   // The previous record of this call fits the template (so the template may serve the next).
   let baseFits = false;
-  // The previous one-scalar record of this call, for grouping.
-  let lastTag: usize = 0;
-  let lastTagLength: u32 = 0xffffffff;
-  let lastStep: i32 = 0;
-  let lastFamily = 0; // 0 none, 1 legacy, 2 tensor
+  slotsUsed = 0;
+  slotVictim = 0;
+  lastSlot = 0;
   while (end - pos >= 12 && count < MAX_RECORDS) {
     if (decode && baseFits) {
       // A run of records laid out like the template, in a loop of its own with the template in
@@ -427,22 +467,19 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
       // wall time (bytes 1-8), the step varint (bytes 10-13; its length is fixed, and bytes past
       // it are fixed and equal) and the value. The high half of the wall time and the step's
       // upper bytes seldom change from one event to the next, so they are looked up only when
-      // they did. The group is the previous record's unless the step went down. The first
-      // record that does not fit goes on to the general path below.
+      // they did. Every record of the run has the template's tag, so its flag. The first record
+      // that does not fit goes on to the general path below.
       const length = templateLength;
       const total = <usize>length + 16;
       const headerCrc = lastLengthCrc;
-      const kindFlag = templateKind | (<i32>templateTagLength << 8);
-      const moreFlag = MORE | (<i32>templateTagLength << 8);
+      const flag = templateKind | (<i32>templateSlot << SLOT_SHIFT) | (<i32>templateTagLength << 8);
       const valueAt = <usize>templateValueAt;
       const valueIsF64 = templateValueIsF64;
       const stepMask = templateStepMask;
-      const tagOffset = <usize>templateTagAt;
       const wallRow = rowFor(length, 1);
       const wallHighRow = rowFor(length, 5);
       const stepRow = rowFor(length, 10);
       const valueRow = rowFor(length, templateValueAt);
-      let previousStep = lastStep;
       const countBefore = count;
       // (MAX_RECORDS is more than a 1 MiB window can hold of these, but the outputs stay bounded
       // whatever the window.)
@@ -475,18 +512,13 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
         const w = stepWord & stepMask;
         const step = <i32>((w & 0x7f) | ((w >>> 1) & 0x3f80) | ((w >>> 2) & 0x1fc000) | ((w >>> 3) & 0xfe00000));
         const slot = <usize>count;
-        const more = step >= previousStep;
         store<i32>(starts + (slot << 2), <i32>data);
-        storeScalar(slot, data, more ? moreFlag : kindFlag, more, data + tagOffset, step, value);
+        storeScalar(slot, data, flag, step, value);
         base = data;
         baseCrc = crc;
-        previousStep = step;
         count++;
         pos += total;
       }
-      // lastTag, lastTagLength and lastFamily still hold: every record of the run has the tag
-      // bytes and kind of the one before it.
-      lastStep = previousStep;
       takenByRuns += <u32>(count - countBefore);
       if (end - pos < 12 || count >= MAX_RECORDS) break;
     }
@@ -520,20 +552,17 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
     store<i32>(starts + (slot << 2), <i32>(pos + 12));
     if (decode) {
       const kind = oneScalar(data, lo);
-      baseFits = kind != GENERAL && lo == baseLength;
-      if (baseFits) setTemplate(data, lo, kind);
       if (kind != GENERAL) {
-        // A tensor with metadata may continue a group of tensors: the metadata is the same.
-        const family = kind == LEGACY_FIRST ? 1 : 2;
-        const more = family == lastFamily && tagLength == lastTagLength && step >= lastStep && sameBytes(tagAt, lastTag, tagLength);
-        storeScalar(slot, data, (more ? MORE : kind) | (<i32>tagLength << 8), more, tagAt, step, value);
-        lastTag = tagAt;
-        lastTagLength = tagLength;
-        lastStep = step;
-        lastFamily = family;
+        // A tensor with metadata has the tag slot of the same tag's tensors without.
+        const tagSlot = slotOf(kind == LEGACY ? 1 : 2);
+        baseFits = lo == baseLength;
+        if (baseFits) setTemplate(data, lo, kind, tagSlot);
+        const flag = kind | (<i32>tagSlot << SLOT_SHIFT) | (slotIsNew ? NEW_TAG : 0) | (<i32>tagLength << 8);
+        storeScalar(slot, data, flag, step, value);
+        store<i32>(tagStarts + (slot << 2), <i32>tagAt);
       } else {
+        baseFits = false;
         store<i32>(flags + (slot << 2), GENERAL);
-        lastFamily = 0;
       }
     }
     count++;

@@ -361,8 +361,14 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
         const reader = new TfRecordReader('f', issues, (b, s, e, o) => (handedOver++, acc.addEvent(b, s, e, 'f', o)), undefined, (batch) => acc.addScalars(batch, 'f'));
         const bytes = fileOf(events);
         assert.ok(bytes.length > 1 << 20);
+        const sc = tfrecordScanner()!;
+        const before = sc.recordsTakenByRuns();
         reader.feed(bytes);
         assert.equal(handedOver, 1, `${kind}, file_version ${version}: only the version record`);
+        // Each record but the first few of each scan window (a tag's first, with metadata or
+        // not, and the first after the last tag) is read from its tag's last record's layout.
+        const taken = sc.recordsTakenByRuns() - before;
+        assert.ok(taken >= events.length - 30 && taken < events.length - 1, `${kind}, file_version ${version}: ${taken} of ${events.length} by the template`);
         assert.deepEqual(acc.snapshot('r').map((x) => [x.tag, x.steps.length, x.steps[11_999]]), [['loss', 12_000, 11_999], ['acc', 12_000, 11_999], ['lr', 12_000, 11_999]]);
       }
     }

@@ -318,82 +318,112 @@ function sameBytes(a: usize, b: usize, n: u32): bool {
   return true;
 }
 
-// The template: the layout of the last one-scalar record, for the next records of its length.
-// Consecutive events of a scalar log differ only in wall time, step and value, so a record whose
-// other bytes equal the previous record's (with step varints of the same length) has the same
-// decoding; its checksum then follows from the previous one's by lookups for the bytes that may
-// differ (wall time, step, value: a fixed number, so no branches on how many did), and its
-// point is read at known offsets. FIXED holds, per byte of the record, the bits that must equal
-// the previous record's (SAME_MAX bytes and one vector more, so vector loads stay inside it).
-const FIXED: usize = memory.data(<i32>SAME_MAX + 16, 16);
-let templateLength: u32 = 0xffffffff;
-let templateKind: i32 = GENERAL;
-let templateStepMask: u32 = 0;
-let templateValueAt: u32 = 0;
-let templateValueIsF64: bool = false;
-let templateTagAt: u32 = 0;
-let templateTagLength: u32 = 0;
-let templateSlot: u32 = 0;
-
-/** Makes the record at data, just decoded by oneScalar() as `kind`, the template. */
-function setTemplate(data: usize, length: u32, kind: i32, slot: u32): void {
-  // A few vector and word stores, not a loop over bytes: in a log of interleaved tags every
-  // record sets the template (a byte loop made that ~30x slower than a record of one tag).
-  // Bytes [0, length) must equal the previous record's but for the wall time (1-8), the value
-  // and the step varint's bytes, of which the continuation bit fixes the varint's length; the
-  // bytes past the record, which the last vector comparison reads, are free.
-  const valueStart = <u32>(valueAt - data);
-  const ones = i8x16.splat(-1);
-  for (let at: usize = 0; at < <usize>length; at += 16) v128.store(FIXED + at, ones);
-  v128.store(FIXED + <usize>length, i8x16.splat(0));
-  store<u64>(FIXED + 1, 0);
-  if (valueIsF64) store<u64>(FIXED + <usize>valueStart, 0);
-  else store<u32>(FIXED + <usize>valueStart, 0);
-  for (let i: usize = 0; i < <usize>stepBytes; i++) store<u8>(FIXED + 10 + i, 0x80);
-  templateLength = length;
-  templateKind = kind;
-  templateStepMask = stepBytes >= 4 ? 0xffffffff : (<u32>1 << (stepBytes << 3)) - 1;
-  templateValueAt = valueStart;
-  templateValueIsF64 = valueIsF64;
-  templateTagAt = <u32>(tagAt - data);
-  templateTagLength = tagLength;
-  templateSlot = slot;
-}
-
-// The tag slots of the current scan() call: per slot, the address of its tag's bytes in a
-// record of this call (the memory holds them until the call returns) and its length and family.
-// A training loop logs a few tags in turn, so the tag of a record is nearly always the one
-// logged after the previous record's tag the last time round: the search starts there.
-const slotTagAt: usize = memory.data(<i32>SLOTS * 4, 16);
-const slotKey: usize = memory.data(<i32>SLOTS * 4, 16);
+// The tag slots of the current scan() call, each with a template. A training loop logs a few
+// tags in turn, so a record's tag is nearly always the one that followed the previous record's
+// tag the last time round (the same tag, in a log of one), and it is laid out like that tag's
+// last record: consecutive events of one tag differ only in wall time, step and value. So a
+// record whose other bytes equal the bytes of its predicted slot's last record (with step
+// varints of the same length) has that record's decoding; its checksum follows from that
+// record's by lookups for the bytes that may differ (wall time, step, value: a fixed number,
+// so no branches on how many did), and its point is read at known offsets.
+//
+// Per slot, 64 bytes of state (below) and FIXED_STRIDE bytes of FIXED: per byte of the
+// template record, the bits that must equal (SAME_MAX bytes and one vector more, so vector
+// loads stay inside it). Records and tags are addresses in this call's input, which holds
+// them until the call returns; slots start over in every call.
+const SLOT_STATE: usize = memory.data(<i32>SLOTS * 64, 16);
+const S_KEY = 0; // u32: tag length | family << 24
+const S_TAG_AT = 4; // usize: the tag's bytes
+const S_NEXT = 8; // u32: the slot of the record that followed this slot's last time
+const S_LENGTH = 12; // u32: the template's record length, NO_TEMPLATE when it has none
+const S_FLAG = 16; // i32: the flag of its records (kind, slot, tag length)
+const S_STEP_MASK = 20; // u32: the step varint's bytes in the word at byte 10
+const S_VALUE_AT = 24; // u32: the value's offset in the record
+const S_VALUE_F64 = 28; // u32: 1 if the value is a float64
+const S_BASE = 32; // usize: the data of the slot's last record
+const S_BASE_CRC = 36; // u32: its raw data CRC
+const S_HEADER_CRC = 40; // u32: the masked CRC of its length field
+const NO_TEMPLATE: u32 = 0xffffffff;
+const FIXED_STRIDE: usize = <usize>SAME_MAX + 16;
+const FIXED: usize = memory.data(<i32>(FIXED_STRIDE * <usize>SLOTS), 16);
 let slotsUsed: u32 = 0;
 let slotVictim: u32 = 0;
 let lastSlot: u32 = 0;
 let slotIsNew = false;
 
-/** The slot of the tag just decoded (tagAt, tagLength) in `family`; sets slotIsNew. */
+@inline
+function slotState(slot: u32): usize {
+  return SLOT_STATE + (<usize>slot << 6);
+}
+
+/**
+ * The slot of the tag just decoded (tagAt, tagLength) in `family`, given out if the tag has
+ * none in this call (slotIsNew); it becomes the slot predicted after the previous record's.
+ */
 function slotOf(family: u32): u32 {
   const key = tagLength | (family << 24);
   let s = lastSlot;
+  let found = false;
   for (let k: u32 = 0; k < slotsUsed; k++) {
     s = s + 1 < slotsUsed ? s + 1 : 0;
-    if (load<u32>(slotKey + (<usize>s << 2)) == key && sameBytes(load<usize>(slotTagAt + (<usize>s << 2)), tagAt, tagLength)) {
-      slotIsNew = false;
-      lastSlot = s;
-      return s;
+    const at = slotState(s);
+    if (load<u32>(at, S_KEY) == key && sameBytes(load<usize>(at, S_TAG_AT), tagAt, tagLength)) {
+      found = true;
+      break;
     }
   }
-  // More tags in turn than slots: each takes the slot given out longest ago.
-  if (slotsUsed < SLOTS) s = slotsUsed++;
-  else {
-    s = slotVictim;
-    slotVictim = (slotVictim + 1) & (SLOTS - 1);
+  if (!found) {
+    // More tags in turn than slots: each takes the slot given out longest ago.
+    if (slotsUsed < SLOTS) s = slotsUsed++;
+    else {
+      s = slotVictim;
+      slotVictim = (slotVictim + 1) & (SLOTS - 1);
+    }
+    const at = slotState(s);
+    store<u32>(at, key, S_KEY);
+    store<usize>(at, tagAt, S_TAG_AT);
+    store<u32>(at, s, S_NEXT);
+    store<u32>(at, NO_TEMPLATE, S_LENGTH);
   }
-  store<u32>(slotKey + (<usize>s << 2), key);
-  store<usize>(slotTagAt + (<usize>s << 2), tagAt);
-  slotIsNew = true;
+  if (slotsUsed > 1 || found) store<u32>(slotState(lastSlot), s, S_NEXT);
+  slotIsNew = !found;
   lastSlot = s;
   return s;
+}
+
+/**
+ * Makes the one-scalar record at data (length bytes, just decoded by oneScalar() with `flag`,
+ * raw data CRC `crc`, masked length CRC `headerCrc`) the template of `slot`.
+ */
+function setTemplate(slot: u32, data: usize, length: u32, flag: i32, crc: u32, headerCrc: u32): void {
+  const at = slotState(slot);
+  if (length > SAME_MAX) {
+    store<u32>(at, NO_TEMPLATE, S_LENGTH);
+    return;
+  }
+  if (length > sameRows) buildSameRows(length);
+  // A few vector and word stores, not a loop over bytes: in a log of many tags in turn, a
+  // record whose predicted slot was wrong sets a template. Bytes [0, length) must equal but
+  // for the wall time (1-8), the value and the step varint's bytes, of which the continuation
+  // bit fixes the varint's length; the bytes past the record, which the last vector
+  // comparison reads, are free.
+  const fixed = FIXED + <usize>slot * FIXED_STRIDE;
+  const valueStart = <u32>(valueAt - data);
+  const ones = i8x16.splat(-1);
+  for (let i: usize = 0; i < <usize>length; i += 16) v128.store(fixed + i, ones);
+  v128.store(fixed + <usize>length, i8x16.splat(0));
+  store<u64>(fixed + 1, 0);
+  if (valueIsF64) store<u64>(fixed + <usize>valueStart, 0);
+  else store<u32>(fixed + <usize>valueStart, 0);
+  for (let i: usize = 0; i < <usize>stepBytes; i++) store<u8>(fixed + 10 + i, 0x80);
+  store<u32>(at, length, S_LENGTH);
+  store<i32>(at, flag & ~NEW_TAG, S_FLAG);
+  store<u32>(at, stepBytes >= 4 ? 0xffffffff : (<u32>1 << (stepBytes << 3)) - 1, S_STEP_MASK);
+  store<u32>(at, valueStart, S_VALUE_AT);
+  store<u32>(at, valueIsF64 ? 1 : 0, S_VALUE_F64);
+  store<usize>(at, data, S_BASE);
+  store<u32>(at, crc, S_BASE_CRC);
+  store<u32>(at, headerCrc, S_HEADER_CRC);
 }
 
 /**
@@ -435,10 +465,55 @@ function rowFor(length: u32, offset: u32): usize {
 /** Writes the outputs of the one-scalar record at data (step and value as decoded) to slot. */
 @inline
 function storeScalar(slot: usize, data: usize, flag: i32, step: i32, value: f64): void {
+  store<i32>(starts + (slot << 2), <i32>data);
   store<i32>(flags + (slot << 2), flag);
   store<f64>(steps + (slot << 3), <f64>step);
   store<f64>(walls + (slot << 3), load<f64>(data, 1));
   store<f64>(values + (slot << 3), value);
+}
+
+/**
+ * If the record at pos is laid out like the template record at base (raw data CRC baseCrc;
+ * the template's length, length CRC, FIXED bytes, flag, step mask and value), writes its
+ * outputs to output slot `out` and returns its raw data CRC; otherwise returns -1. The header
+ * must be the template's (so its checksum is known), the bytes that must not differ from the
+ * base's do not, and the CRC is the base's XOR the raw CRC of the difference (a CRC is affine
+ * over GF(2)), which is zero outside the wall time (bytes 1-8), the step varint (bytes 10-13;
+ * its length is fixed, and bytes past it are fixed and equal) and the value. The high half of
+ * the wall time and the step's upper bytes seldom change from one event to the next, so they
+ * are looked up only when they did.
+ */
+@inline
+function lookAlike(
+  pos: usize, base: usize, baseCrc: u32, length: u32, headerCrc: u32, fixed: usize,
+  flag: i32, stepMask: u32, valueAt: usize, valueIsF64: bool, out: usize,
+): i64 {
+  if (load<u32>(pos) != length || load<u32>(pos, 4) != 0 || load<u32>(pos, 8) != headerCrc) return -1;
+  const data = pos + 12;
+  for (let at: usize = 0; at < <usize>length; at += 16) {
+    if (v128.any_true(v128.and(v128.xor(v128.load(data + at), v128.load(base + at)), v128.load(fixed + at)))) return -1;
+  }
+  const stepRow = rowFor(length, 10);
+  const valueRow = rowFor(length, <u32>valueAt);
+  const stepWord = load<u32>(data, 10);
+  const wall = load<u64>(data, 1) ^ load<u64>(base, 1);
+  const stepDiff = stepWord ^ load<u32>(base, 10);
+  let crc = baseCrc ^ crcOf4(rowFor(length, 1), <u32>wall) ^ load<u32>(stepRow + (<usize>(stepDiff & 0xff) << 2));
+  if (wall >>> 32 != 0) crc ^= crcOf4(rowFor(length, 5), <u32>(wall >>> 32));
+  if (stepDiff >>> 8 != 0) crc ^= crcOf4(stepRow, stepDiff & 0xffffff00); // byte 10's part is in already
+  let value: f64;
+  if (valueIsF64) {
+    crc ^= crcOf8(valueRow, load<u64>(data + valueAt) ^ load<u64>(base + valueAt));
+    value = load<f64>(data + valueAt);
+  } else {
+    crc ^= crcOf4(valueRow, load<u32>(data + valueAt) ^ load<u32>(base + valueAt));
+    value = <f64>load<f32>(data + valueAt);
+  }
+  if (load<u32>(data + <usize>length) != mask(crc)) return -1;
+  const w = stepWord & stepMask;
+  const step = <i32>((w & 0x7f) | ((w >>> 1) & 0x3f80) | ((w >>> 2) & 0x1fc000) | ((w >>> 3) & 0xfe00000));
+  storeScalar(out, data, flag, step, value);
+  return <i64>crc;
 }
 
 /**
@@ -450,78 +525,53 @@ function storeScalar(slot: usize, data: usize, flag: i32, step: i32, value: f64)
 export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32 {
   let pos = from;
   let count = 0;
+  // The last record whose data CRC is known, for a next record of its length.
   let base: usize = 0;
   let baseLength: u32 = 0xffffffff;
   let baseCrc: u32 = 0;
-  // The previous record of this call fits the template (so the template may serve the next).
-  let baseFits = false;
   slotsUsed = 0;
   slotVictim = 0;
   lastSlot = 0;
   while (end - pos >= 12 && count < MAX_RECORDS) {
-    if (decode && baseFits) {
-      // A run of records laid out like the template, in a loop of its own with the template in
-      // locals: the header is the template's (so its checksum is known), the bytes that must
-      // not differ from the previous record's do not, and the CRC is the previous record's XOR
-      // the raw CRC of the difference (a CRC is affine over GF(2)), which is zero outside the
-      // wall time (bytes 1-8), the step varint (bytes 10-13; its length is fixed, and bytes past
-      // it are fixed and equal) and the value. The high half of the wall time and the step's
-      // upper bytes seldom change from one event to the next, so they are looked up only when
-      // they did. Every record of the run has the template's tag, so its flag. The first record
-      // that does not fit goes on to the general path below.
-      const length = templateLength;
+    // Records laid out like the template of the slot predicted for them: while one tag repeats,
+    // in a loop of its own with the template in locals; else one record per prediction.
+    while (decode && slotsUsed > 0) {
+      const slot = load<u32>(slotState(lastSlot), S_NEXT);
+      const at = slotState(slot);
+      const length = load<u32>(at, S_LENGTH);
+      if (length == NO_TEMPLATE) break;
       const total = <usize>length + 16;
-      const headerCrc = lastLengthCrc;
-      const flag = templateKind | (<i32>templateSlot << SLOT_SHIFT) | (<i32>templateTagLength << 8);
-      const valueAt = <usize>templateValueAt;
-      const valueIsF64 = templateValueIsF64;
-      const stepMask = templateStepMask;
-      const wallRow = rowFor(length, 1);
-      const wallHighRow = rowFor(length, 5);
-      const stepRow = rowFor(length, 10);
-      const valueRow = rowFor(length, templateValueAt);
+      const headerCrc = load<u32>(at, S_HEADER_CRC);
+      const fixed = FIXED + <usize>slot * FIXED_STRIDE;
+      const flag = load<i32>(at, S_FLAG);
+      const stepMask = load<u32>(at, S_STEP_MASK);
+      const valueAt = <usize>load<u32>(at, S_VALUE_AT);
+      const valueIsF64 = load<u32>(at, S_VALUE_F64) != 0;
+      let b = load<usize>(at, S_BASE);
+      let bCrc = load<u32>(at, S_BASE_CRC);
       const countBefore = count;
       // (MAX_RECORDS is more than a 1 MiB window can hold of these, but the outputs stay bounded
       // whatever the window.)
       while (end - pos >= total && count < MAX_RECORDS) {
-        if (load<u32>(pos) != length || load<u32>(pos, 4) != 0 || load<u32>(pos, 8) != headerCrc) break;
-        const data = pos + 12;
-        let differs = false;
-        for (let at: usize = 0; at < <usize>length; at += 16) {
-          if (v128.any_true(v128.and(v128.xor(v128.load(data + at), v128.load(base + at)), v128.load(FIXED + at)))) {
-            differs = true;
-            break;
-          }
-        }
-        if (differs) break;
-        const stepWord = load<u32>(data, 10);
-        const wall = load<u64>(data, 1) ^ load<u64>(base, 1);
-        const stepDiff = stepWord ^ load<u32>(base, 10);
-        let crc = baseCrc ^ crcOf4(wallRow, <u32>wall) ^ load<u32>(stepRow + (<usize>(stepDiff & 0xff) << 2));
-        if (wall >>> 32 != 0) crc ^= crcOf4(wallHighRow, <u32>(wall >>> 32));
-        if (stepDiff >>> 8 != 0) crc ^= crcOf4(stepRow, stepDiff & 0xffffff00); // byte 10's part is in already
-        let value: f64;
-        if (valueIsF64) {
-          crc ^= crcOf8(valueRow, load<u64>(data + valueAt) ^ load<u64>(base + valueAt));
-          value = load<f64>(data + valueAt);
-        } else {
-          crc ^= crcOf4(valueRow, load<u32>(data + valueAt) ^ load<u32>(base + valueAt));
-          value = <f64>load<f32>(data + valueAt);
-        }
-        if (load<u32>(data + <usize>length) != mask(crc)) break;
-        const w = stepWord & stepMask;
-        const step = <i32>((w & 0x7f) | ((w >>> 1) & 0x3f80) | ((w >>> 2) & 0x1fc000) | ((w >>> 3) & 0xfe00000));
-        const slot = <usize>count;
-        store<i32>(starts + (slot << 2), <i32>data);
-        storeScalar(slot, data, flag, step, value);
-        base = data;
-        baseCrc = crc;
+        const crc = lookAlike(pos, b, bCrc, length, headerCrc, fixed, flag, stepMask, valueAt, valueIsF64, <usize>count);
+        if (crc < 0) break;
+        b = pos + 12;
+        bCrc = <u32>crc;
         count++;
         pos += total;
+        if (slot != lastSlot) break;
       }
+      if (count == countBefore) break;
       takenByRuns += <u32>(count - countBefore);
+      store<usize>(at, b, S_BASE);
+      store<u32>(at, bCrc, S_BASE_CRC);
+      base = b;
+      baseCrc = bCrc;
+      baseLength = length;
+      lastSlot = slot;
       if (end - pos < 12 || count >= MAX_RECORDS) break;
     }
+    if (end - pos < 12 || count >= MAX_RECORDS) break;
     const at = pos;
     const lo = load<u32>(at);
     const hi = load<u32>(at, 4);
@@ -535,7 +585,6 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
     const total = <usize>lo + 16;
     if (end - pos < total) break;
     const data = at + 12;
-    // (A record that fits the template was taken by the run loop above; this one does not.)
     let crc: u32 = 0;
     if (lo == baseLength) crc = crcFromBase(data, base, lo, baseCrc);
     else {
@@ -548,23 +597,21 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
     if (load<u32>(data + <usize>lo) != mask(crc)) break;
     base = data;
     baseCrc = crc;
-    const slot = <usize>count;
-    store<i32>(starts + (slot << 2), <i32>(pos + 12));
+    const out = <usize>count;
     if (decode) {
       const kind = oneScalar(data, lo);
       if (kind != GENERAL) {
         // A tensor with metadata has the tag slot of the same tag's tensors without.
-        const tagSlot = slotOf(kind == LEGACY ? 1 : 2);
-        baseFits = lo == baseLength;
-        if (baseFits) setTemplate(data, lo, kind, tagSlot);
-        const flag = kind | (<i32>tagSlot << SLOT_SHIFT) | (slotIsNew ? NEW_TAG : 0) | (<i32>tagLength << 8);
-        storeScalar(slot, data, flag, step, value);
-        store<i32>(tagStarts + (slot << 2), <i32>tagAt);
+        const slot = slotOf(kind == LEGACY ? 1 : 2);
+        const flag = kind | (<i32>slot << SLOT_SHIFT) | (slotIsNew ? NEW_TAG : 0) | (<i32>tagLength << 8);
+        setTemplate(slot, data, lo, flag, crc, lastLengthCrc);
+        storeScalar(out, data, flag, step, value);
+        store<i32>(tagStarts + (out << 2), <i32>tagAt);
       } else {
-        baseFits = false;
-        store<i32>(flags + (slot << 2), GENERAL);
+        store<i32>(starts + (out << 2), <i32>data);
+        store<i32>(flags + (out << 2), GENERAL);
       }
-    }
+    } else store<i32>(starts + (out << 2), <i32>data);
     count++;
     pos += total;
   }

@@ -339,8 +339,22 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
         slotOfTag.set(tag, slot);
       } else assert.equal(slot, slotOfTag.get(tag), `record ${i}: slot of ${tag}`);
       assert.equal(sc.steps[i], Math.floor((i - 1) / names.length));
+      assert.equal(sc.runEnds[i], i + 1, `record ${i}: a run of its own`);
     }
     assert.equal(new Set(slotOfTag.values()).size, names.length);
+  });
+
+  test('a run of one tag is one run: the template\'s record alone, then the look-alike records', () => {
+    const sc = tfrecordScanner()!;
+    const events: Ev[] = [];
+    for (let s = 0; s < 100; s++) events.push({ kind: 'scalar', wall: 1.7e9 + s, step: s + 1, tag: 'loss', value: 1 / (s + 1) });
+    events.push({ kind: 'scalar', wall: 1.7e9, step: 500, tag: 'lr', value: 0.1 });
+    const bytes = fileOf(events);
+    sc.owner = undefined;
+    sc.input.set(bytes);
+    assert.equal(sc.scan(sc.inputAddress, sc.inputAddress + bytes.length, 1 << 20, true), 101);
+    assert.deepEqual([sc.runEnds[0], sc.runEnds[1], sc.runEnds[50], sc.runEnds[99], sc.runEnds[100]], [1, 100, 100, 100, 101]);
+    assert.equal(new Set(Array.from(sc.flags.subarray(1, 100))).size, 1);
   });
 
   test('tags logged in turn reach their series without a record handed over one by one', () => {

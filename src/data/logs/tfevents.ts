@@ -166,7 +166,7 @@ export class TfEventsAccumulator {
    */
   addScalars(batch: ScalarBatch, file: string, progressBase?: number): number {
     const purgesByStep = this.fileVersion === undefined || this.fileVersion < 2;
-    const { flags, steps, values, wallTimes, to } = batch;
+    const { flags, runEnds, steps, values, wallTimes, to } = batch;
     const slotTags = this.slotTags;
     const slotBuilders = this.slotBuilders;
     let mostRecentStep = this.mostRecentStep;
@@ -186,18 +186,16 @@ export class TfEventsAccumulator {
         slotBuilders[slot] = builder;
         if (this.table.refusedTags !== 0) this.checkTagLimit(file, batchRecordOffset(batch, i));
       }
-      // The records after this one with its tag (the whole rest of a run of one tag), at steps
-      // that cannot purge, go in one push.
-      const sameTag = flag & ~NEW_TAG;
+      // The records after this one in its run (the rest of a run of one tag), at steps that
+      // cannot purge, go in one push.
+      const runEnd = Math.min(runEnds[i]!, to);
       let j = i + 1;
       if (purgesByStep) {
         let step = steps[i]!;
         if (step < mostRecentStep) break;
-        while (j < to && flags[j] === sameTag && steps[j]! >= step) step = steps[j++]!;
+        while (j < runEnd && steps[j]! >= step) step = steps[j++]!;
         mostRecentStep = step;
-      } else {
-        while (j < to && flags[j] === sameTag) j++;
-      }
+      } else j = runEnd;
       if (progressBase !== undefined) this.table.progress.done = progressBase + batchRecordOffset(batch, j - 1);
       builder.pushMany(steps, values, wallTimes, i, j);
       i = j;

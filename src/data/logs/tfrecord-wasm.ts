@@ -19,6 +19,7 @@ interface ScanExports {
   startsRegion(): number;
   flagsRegion(): number;
   tagStartsRegion(): number;
+  runEndsRegion(): number;
   stepsRegion(): number;
   wallsRegion(): number;
   valuesRegion(): number;
@@ -67,6 +68,8 @@ export interface TfRecordScanner {
    */
   readonly flags: Int32Array;
   readonly tagStarts: Int32Array;
+  /** Per record i, the index after the last record of its run: records [i, runEnds[i]) have i's flag. */
+  readonly runEnds: Int32Array;
   readonly steps: Float64Array;
   readonly wallTimes: Float64Array;
   readonly values: Float64Array;
@@ -116,6 +119,7 @@ export function tfrecordScanner(): TfRecordScanner | null {
       starts: new Int32Array(buf, ex.startsRegion(), records),
       flags: new Int32Array(buf, ex.flagsRegion(), records),
       tagStarts: new Int32Array(buf, ex.tagStartsRegion(), records),
+      runEnds: new Int32Array(buf, ex.runEndsRegion(), records),
       steps: new Float64Array(buf, ex.stepsRegion(), records),
       wallTimes: new Float64Array(buf, ex.wallsRegion(), records),
       values: new Float64Array(buf, ex.valuesRegion(), records),

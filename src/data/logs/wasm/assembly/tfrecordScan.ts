@@ -500,7 +500,7 @@ function lookAlike(
   pos: usize, base: usize, baseCrc: u32, length: u32, headerCrc: u32, fixed: usize,
   flag: i32, stepMask: u32, valueAt: usize, valueIsF64: bool, out: usize,
 ): i64 {
-  if (load<u32>(pos) != length || load<u32>(pos, 4) != 0 || load<u32>(pos, 8) != headerCrc) return -1;
+  if (load<u64>(pos) != <u64>length || load<u32>(pos, 8) != headerCrc) return -1;
   const data = pos + 12;
   for (let at: usize = 0; at < <usize>length; at += 16) {
     if (v128.any_true(v128.and(v128.xor(v128.load(data + at), v128.load(base + at)), v128.load(fixed + at)))) return -1;

@@ -3,7 +3,8 @@
 // record of a chunk. JavaScript byte loops cost about a nanosecond per byte on our machines
 // (bounds checks on every load, no unaligned word loads), which made the checksum alone take
 // 0.8 ns/byte; here the table-driven CRC reads words without checks, and a record laid out
-// like the previous one (see the template below) costs a fixed handful of lookups.
+// like its tag's previous one (see the tag slots and their templates below) costs a fixed
+// handful of lookups.
 //
 // Contract with src/data/logs/tfrecord-wasm.ts: prepare(bytes) makes INPUTS input regions of
 // `bytes` each (one the caller copies chunks into, two a file is read into directly). The
@@ -158,9 +159,9 @@ export function consumed(): usize {
   return consumedAt;
 }
 
-// Records the run loop (the template's fast path) has taken since the module loaded: a wrong
-// CRC lookup there costs no correctness (the general path then takes the record) but all the
-// speed, which only this count shows.
+// Records the templates' fast path has taken since the module loaded: a wrong CRC lookup or a
+// wrong slot prediction there costs no correctness (the general path then takes the record)
+// but all the speed, which only this count shows.
 let takenByRuns: u32 = 0;
 export function recordsTakenByRuns(): u32 {
   return takenByRuns;

@@ -213,8 +213,7 @@ export class TfEventsAccumulator {
       } else j = runEnd;
       // A series that must grow projects its length from the progress: as of its last point.
       if (progressBase !== undefined && !builder.hasRoom(j - i)) this.table.progress.done = progressBase + batchRecordOffset(batch, j - 1);
-      if (j - i === 1) builder.push(steps[i]!, values[i]!, wallTimes[i]!);
-      else builder.pushMany(steps, values, wallTimes, i, j);
+      builder.pushMany(steps, values, wallTimes, i, j);
       i = j;
     }
     if (purgesByStep) this.mostRecentStep = mostRecentStep;

@@ -41,9 +41,8 @@ export interface ScalarBatch {
   starts: Int32Array;
   from: number;
   to: number;
-  /** File offsets of the first and the last record. */
+  /** File offset of the first record. */
   firstOffset: number;
-  lastOffset: number;
 }
 
 /**
@@ -103,7 +102,6 @@ export class TfRecordReader {
     from: 0,
     to: 0,
     firstOffset: 0,
-    lastOffset: 0,
   };
 
   constructor(
@@ -214,7 +212,6 @@ export class TfRecordReader {
         b.from = i;
         b.to = j;
         b.firstOffset = this.offset;
-        b.lastOffset = this.offset + (starts[j - 1]! - starts[i]!);
         const k = this.onScalars!(b);
         if (k < j) {
           this.offset += starts[k]! - starts[i]!;

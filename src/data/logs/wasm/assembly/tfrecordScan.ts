@@ -475,10 +475,9 @@ function rowFor(length: u32, offset: u32): usize {
   return S + (<usize>(length - 1 - offset) << 10);
 }
 
-/** Writes the outputs of the one-scalar record at data (step and value as decoded) to slot. */
+/** Writes the outputs of the one-scalar record at data (step and value as decoded) to slot; its start is written apart. */
 @inline
 function storeScalar(slot: usize, data: usize, flag: i32, step: i32, value: f64): void {
-  store<i32>(starts + (slot << 2), <i32>data);
   store<i32>(flags + (slot << 2), flag);
   store<f64>(steps + (slot << 3), <f64>step);
   store<f64>(walls + (slot << 3), load<f64>(data, 1));
@@ -525,6 +524,7 @@ function lookAlike(
   if (load<u32>(data + <usize>length) != mask(crc)) return -1;
   const w = stepWord & stepMask;
   const step = <i32>((w & 0x7f) | ((w >>> 1) & 0x3f80) | ((w >>> 2) & 0x1fc000) | ((w >>> 3) & 0xfe00000));
+  store<i32>(starts + (out << 2), <i32>data);
   storeScalar(out, data, flag, step, value);
   return <i64>crc;
 }
@@ -585,7 +585,6 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
       baseCrc = bCrc;
       baseLength = length;
       lastSlot = slot;
-      if (end - pos < 12 || count >= MAX_RECORDS) break;
     }
     if (end - pos < 12 || count >= MAX_RECORDS) break;
     const at = pos;
@@ -614,6 +613,7 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
     base = data;
     baseCrc = crc;
     const out = <usize>count;
+    store<i32>(starts + (out << 2), <i32>data);
     store<i32>(runEnds + (out << 2), count + 1);
     if (decode) {
       const kind = oneScalar(data, lo);
@@ -624,11 +624,8 @@ export function scan(from: usize, end: usize, maxRecord: u32, decode: bool): i32
         setTemplate(slot, data, lo, flag, crc, lastLengthCrc);
         storeScalar(out, data, flag, step, value);
         store<i32>(tagStarts + (out << 2), <i32>tagAt);
-      } else {
-        store<i32>(starts + (out << 2), <i32>data);
-        store<i32>(flags + (out << 2), GENERAL);
-      }
-    } else store<i32>(starts + (out << 2), <i32>data);
+      } else store<i32>(flags + (out << 2), GENERAL);
+    }
     count++;
     pos += total;
   }
